@@ -1,0 +1,132 @@
+"""Reads, each scoped to the user. Views and exports start from these, so a stranger gets 404."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, Case, Count, Min, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from neem import access
+
+from .models import CaseEvent, CaseFile, NextAction, Participant
+
+
+def cases_visible_to(user) -> QuerySet[CaseFile]:
+    scope = access.scope_of(user)
+    if not (scope.case_reader_regions or scope.case_reader_programmes):
+        return CaseFile.objects.none()
+    return CaseFile.objects.filter(
+        Q(region_id__in=scope.case_reader_regions) | Q(programme_id__in=scope.case_reader_programmes)
+    )
+
+
+def participants_visible_to(user) -> QuerySet[Participant]:
+    return Participant.objects.filter(pk__in=cases_visible_to(user).values("participant_id"))
+
+
+def case_for_page(user, pk: int) -> CaseFile:
+    """The case with what its page shows, or Http404 if the user may not see it."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        cases_visible_to(user).select_related("participant", "programme", "region", "adviser"), pk=pk
+    )
+
+
+def timeline(case: CaseFile, *, limit: int = 200) -> QuerySet[CaseEvent]:
+    return case.events.select_related("actor")[:limit]
+
+
+SORTS = {
+    "name": ("participant__last_name", "participant__first_name"),
+    "-name": ("-participant__last_name", "-participant__first_name"),
+    "stage": ("state", "participant__last_name"),
+    "due": ("next_due", "participant__last_name"),
+    "updated": ("-updated_at",),
+    "opened": ("-opened_at",),
+}
+
+
+@dataclass
+class CaseloadFilters:
+    q: str = ""
+    stage: str = ""
+    region: int | None = None
+    adviser: int | str | None = None  # a user id, or "none" for unassigned
+    mine: bool = False
+    include_closed: bool = False
+    sort: str = "due"
+
+
+def caseload(user, filters: CaseloadFilters) -> QuerySet[CaseFile]:
+    """The case list: overdue next actions first, then the chosen sort. Constant queries."""
+    today = timezone.localdate()
+    qs = cases_visible_to(user).select_related("participant", "region", "adviser", "programme")
+    if filters.mine:
+        qs = qs.filter(adviser=user)
+    if filters.stage:
+        qs = qs.filter(state=filters.stage)
+    elif not filters.include_closed:
+        qs = qs.exclude(state__in=["closed", "withdrawn"])
+    if filters.region:
+        qs = qs.filter(region_id=filters.region)
+    if filters.adviser == "none":
+        qs = qs.filter(adviser__isnull=True)
+    elif filters.adviser:
+        qs = qs.filter(adviser_id=filters.adviser)
+    if filters.q:
+        qs = qs.filter(_search(filters.q))
+    open_actions = Q(next_actions__done_at__isnull=True)
+    qs = qs.annotate(
+        next_due=Min("next_actions__due_date", filter=open_actions),
+        open_actions=Count("next_actions", filter=open_actions),
+    ).annotate(
+        overdue=Case(When(next_due__lt=today, then=Value(True)), default=Value(False), output_field=BooleanField())
+    )
+    order = SORTS.get(filters.sort, SORTS["due"])
+    if filters.sort == "due":
+        from django.db.models import F
+
+        return qs.order_by("-overdue", F("next_due").asc(nulls_last=True), "participant__last_name", "pk")
+    return qs.order_by("-overdue", *order, "pk")
+
+
+def _search(text: str) -> Q:
+    from .normalize import name_key, normalize_email, normalize_phone
+
+    text = text.strip()
+    condition = Q()
+    for word in name_key(text, "").split():
+        condition &= Q(participant__name_key__contains=word)
+    normalized_phone = normalize_phone(text)
+    if normalized_phone:
+        condition |= Q(participant__phone_normalized=normalized_phone)
+    if "@" in text:
+        condition |= Q(participant__email_normalized__contains=normalize_email(text))
+    return condition
+
+
+def possible_duplicates(*, email: str, phone: str, first_name: str, last_name: str, date_of_birth, exclude_pk=None):
+    """People who look like the one being entered: same e-mail, phone, or name and date of birth."""
+    from .normalize import name_key, normalize_email, normalize_phone
+
+    condition = Q(pk__in=[])
+    if normalize_email(email):
+        condition |= Q(email_normalized=normalize_email(email))
+    if normalize_phone(phone):
+        condition |= Q(phone_normalized=normalize_phone(phone))
+    if first_name and last_name and date_of_birth:
+        condition |= Q(name_key=name_key(first_name, last_name), date_of_birth=date_of_birth)
+    qs = Participant.objects.filter(condition)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.prefetch_related("cases__region")[:10]
+
+
+def my_next_actions(user) -> QuerySet[NextAction]:
+    return (
+        NextAction.objects.filter(owner=user, done_at__isnull=True, case__in=cases_visible_to(user))
+        .select_related("case__participant")
+        .order_by("due_date")
+    )

@@ -1,0 +1,356 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+
+from neem import access
+from neem.models import Region, Role
+
+from . import selectors, services
+from .errors import DomainError, NotAllowed
+from .forms import (
+    AssignForm,
+    CaseloadFilterForm,
+    NewParticipantForm,
+    NextActionForm,
+    NoteForm,
+    ParticipantForm,
+    TransitionForm,
+)
+from .models import JOURNEY, Participant, Stage
+
+
+def _staff_only(user) -> None:
+    if not access.scope_of(user).case_reader_regions and not access.scope_of(user).case_reader_programmes:
+        raise PermissionDenied
+
+
+class CaseloadView(LoginRequiredMixin, TemplateView):
+    """An adviser's caseload, a region lead's region, a manager's programme: one list, scoped."""
+
+    template_name = "coaching/caseload.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        _staff_only(user)
+        scope = access.scope_of(user)
+        regions = list(
+            Region.objects.filter(pk__in=scope.case_reader_regions)
+            | Region.objects.filter(programme__in=scope.case_reader_programmes)
+        )
+        advisers = list(
+            get_user_model().objects.filter(memberships__region__in=regions, memberships__role=Role.ADVISER).distinct()
+        )
+        params = self.request.GET.copy()
+        is_adviser_only = bool(scope.adviser_regions) and not (scope.lead_regions or scope.case_reader_programmes)
+        if "sort" not in params and is_adviser_only and "mine" not in params and not params.get("all"):
+            params["mine"] = "on"
+        form = CaseloadFilterForm(params, regions=regions, advisers=advisers)
+        cleaned = form.cleaned_data if form.is_valid() else {}
+        filters = selectors.CaseloadFilters(
+            q=cleaned.get("q") or "",
+            stage=cleaned.get("stage") or "",
+            region=cleaned.get("region"),
+            adviser=cleaned.get("adviser") or None,
+            mine=bool(cleaned.get("mine")),
+            include_closed=bool(cleaned.get("include_closed")),
+            sort=cleaned.get("sort") or "due",
+        )
+        paginator = Paginator(selectors.caseload(user, filters), settings.NEEM_CASELOAD_PAGE_SIZE)
+        page = paginator.get_page(self.request.GET.get("page"))
+        query = params.copy()
+        query.pop("page", None)
+        if scope.lead_regions and not scope.case_reader_programmes:
+            title = _("Caseload of %(regions)s") % {
+                "regions": ", ".join(r.name for r in regions if r.pk in scope.lead_regions)
+            }
+        elif scope.case_reader_programmes:
+            title = _("Case list of the programme")
+        else:
+            title = _("My caseload — %(regions)s") % {"regions": ", ".join(r.name for r in regions)}
+        return {
+            **super().get_context_data(**kwargs),
+            "title": title,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_create": access.can_create_participants(user),
+            "next_actions": list(selectors.my_next_actions(user)[:10])
+            if scope.adviser_regions or scope.lead_regions
+            else [],
+        }
+
+
+@login_required
+def case_detail(request, pk: int):
+    case = selectors.case_for_page(request.user, pk)
+    user = request.user
+    can_work = access.can_work_on_case(user, case)
+    notes = case.notes.select_related("author")
+    if not (can_work or access.can_assign_case(user, case)):
+        notes = notes.filter(confidential=False)
+    history = case.history.select_related("history_user")[:50]
+    participant_history = case.participant.history.select_related("history_user")[:50]
+    return render(
+        request,
+        "coaching/case_detail.html",
+        {
+            "case": case,
+            "participant": case.participant,
+            "journey": JOURNEY,
+            "stage_index": JOURNEY.index(case.state) if case.state in JOURNEY else None,
+            "can_work": can_work,
+            "can_assign": access.can_assign_case(user, case),
+            "can_edit_participant": services.can_edit_participant(user, case.participant),
+            "transitions": services.transitions_for(case, user) if can_work else [],
+            "transition_form": TransitionForm(),
+            "note_form": NoteForm(),
+            "action_form": NextActionForm(),
+            "notes": notes[:50],
+            "actions": case.next_actions.select_related("owner"),
+            "events": selectors.timeline(case),
+            "changes": _changes(history) + _changes(participant_history),
+        },
+    )
+
+
+def _changes(records) -> list[dict]:
+    """Field-level differences between consecutive history records, newest first."""
+    records = list(records)
+    result = []
+    for newer, older in zip(records, records[1:], strict=False):
+        delta = newer.diff_against(older)
+        fields = [c.field for c in delta.changes if c.field not in ("updated_at", "stage_entered_at")]
+        if fields:
+            result.append(
+                {
+                    "at": newer.history_date,
+                    "by": newer.history_user,
+                    "model": newer.instance._meta.verbose_name,
+                    "changes": [
+                        {
+                            "field": newer.instance._meta.get_field(c.field).verbose_name,
+                            "old": c.old,
+                            "new": c.new,
+                        }
+                        for c in delta.changes
+                        if c.field in fields
+                    ],
+                }
+            )
+    return result
+
+
+def _back_to_case(case_pk: int, anchor: str = "") -> HttpResponseRedirect:
+    return redirect(reverse("coaching:case_detail", args=[case_pk]) + anchor)
+
+
+def _handle(request, case_pk: int, action, success: str, anchor: str = ""):
+    try:
+        action()
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return _back_to_case(case_pk, anchor)
+
+
+@login_required
+@require_POST
+def case_transition(request, pk: int):
+    case = selectors.case_for_page(request.user, pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The form was incomplete. Nothing was changed."))
+        return _back_to_case(case.pk)
+    data = form.cleaned_data
+    return _handle(
+        request,
+        case.pk,
+        lambda: services.case_transition(
+            case_id=case.pk,
+            by=request.user,
+            name=data["transition"],
+            note=data["note"],
+            expected_state=data["expected_state"] or None,
+            outcome=data["outcome"],
+            reason=data["reason"],
+        ),
+        _("The case moved on."),
+        "#timeline",
+    )
+
+
+@login_required
+@require_POST
+def case_check_eligibility(request, pk: int):
+    case = selectors.case_for_page(request.user, pk)
+    try:
+        problems = services.case_check_eligibility(case=case, by=request.user)
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if problems:
+            messages.warning(request, _("Not eligible: %(why)s") % {"why": " ".join(problems)})
+        else:
+            messages.success(request, _("The participant meets the programme's eligibility rules."))
+    return _back_to_case(case.pk)
+
+
+@login_required
+def case_assign(request, pk: int):
+    case = selectors.case_for_page(request.user, pk)
+    if not access.can_assign_case(request.user, case):
+        raise PermissionDenied
+    advisers = services.advisers_of_region(case.region_id)
+    form = AssignForm(request.POST or None, advisers=advisers, initial={"adviser": case.adviser_id})
+    if request.method == "POST" and form.is_valid():
+        return _handle(
+            request,
+            case.pk,
+            lambda: services.case_assign(
+                case=case, by=request.user, adviser=form.cleaned_data["adviser"], note=form.cleaned_data["note"]
+            ),
+            _("The adviser was assigned."),
+        )
+    return render(request, "coaching/case_assign.html", {"case": case, "form": form})
+
+
+@login_required
+@require_POST
+def note_add(request, pk: int):
+    case = selectors.case_for_page(request.user, pk)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The note could not be saved: %(errors)s") % {"errors": form.errors.as_text()})
+        return _back_to_case(case.pk, "#notes")
+    return _handle(
+        request,
+        case.pk,
+        lambda: services.note_add(
+            case=case, by=request.user, text=form.cleaned_data["text"], confidential=form.cleaned_data["confidential"]
+        ),
+        _("The note was saved."),
+        "#notes",
+    )
+
+
+@login_required
+@require_POST
+def next_action_add(request, pk: int):
+    case = selectors.case_for_page(request.user, pk)
+    form = NextActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The action could not be saved: %(errors)s") % {"errors": form.errors.as_text()})
+        return _back_to_case(case.pk, "#actions")
+    return _handle(
+        request,
+        case.pk,
+        lambda: services.next_action_add(
+            case=case, by=request.user, title=form.cleaned_data["title"], due_date=form.cleaned_data["due_date"]
+        ),
+        _("The next action was added."),
+        "#actions",
+    )
+
+
+@login_required
+@require_POST
+def next_action_done(request, pk: int, action_pk: int):
+    case = selectors.case_for_page(request.user, pk)
+    get_object_or_404(case.next_actions, pk=action_pk)
+    return _handle(
+        request,
+        case.pk,
+        lambda: services.next_action_complete(action_id=action_pk, by=request.user),
+        _("Marked as done."),
+        "#actions",
+    )
+
+
+@login_required
+def participant_create(request):
+    if not access.can_create_participants(request.user):
+        raise PermissionDenied
+    regions = list(access.regions_for_new_cases(request.user).select_related("programme").distinct())
+    form = NewParticipantForm(request.POST or None, regions=regions)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        duplicates = list(
+            selectors.possible_duplicates(
+                email=data["email"],
+                phone=data["phone"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                date_of_birth=data["date_of_birth"],
+            )
+        )
+        if duplicates and not data["create_anyway"]:
+            messages.warning(request, _("This person may already be registered. Check the list below."))
+        else:
+            try:
+                _participant, case = services.participant_create(
+                    by=request.user, data=form.participant_data(), region=data["region"]
+                )
+            except NotAllowed as exc:
+                raise PermissionDenied(exc.message) from exc
+            messages.success(request, _("Registered. The case is open in the stage Mobilised."))
+            return redirect("coaching:case_detail", pk=case.pk)
+    visible = set(
+        selectors.cases_visible_to(request.user).filter(participant__in=duplicates).values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "coaching/participant_form.html",
+        {"form": form, "duplicates": duplicates, "visible_cases": visible, "title": _("Register a participant")},
+    )
+
+
+@login_required
+def participant_edit(request, pk: int):
+    participant = get_object_or_404(selectors.participants_visible_to(request.user), pk=pk)
+    if not services.can_edit_participant(request.user, participant):
+        raise PermissionDenied
+    form = ParticipantForm(request.POST or None, instance=participant)
+    case = participant.cases.filter(pk__in=selectors.cases_visible_to(request.user)).first()
+    if request.method == "POST" and form.is_valid():
+        data = form.participant_data()
+        fresh = Participant.objects.get(pk=participant.pk)
+        services.participant_update(by=request.user, participant=fresh, data=data)
+        messages.success(request, _("The details were saved."))
+        return redirect("coaching:case_detail", pk=case.pk) if case else redirect("home")
+    return render(
+        request,
+        "coaching/participant_form.html",
+        {"form": form, "participant": participant, "case": case, "title": _("Edit %(name)s") % {"name": participant}},
+    )
+
+
+@login_required
+def my_page(request):
+    """The participant's own page: her cases, stage and journey (the participant's-pages issue extends it)."""
+    participant = getattr(request.user, "participant", None)
+    if participant is None:
+        raise Http404
+    cases = participant.cases.select_related("programme", "region", "adviser")
+    return render(
+        request,
+        "coaching/my_page.html",
+        {"participant": participant, "cases": cases, "journey": JOURNEY, "Stage": Stage},
+    )

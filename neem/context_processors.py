@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.utils.translation import get_language, get_language_bidi
+
+from . import access
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    scope = access.scope_of(user)
+    language = get_language() or settings.LANGUAGE_CODE
+    return {
+        "nav": {
+            "cases": bool(scope.case_reader_regions or scope.case_reader_programmes),
+            "new_participant": access.can_create_participants(user) if user and user.is_authenticated else False,
+            "committee": bool(scope.committee_programmes),
+            "my_page": bool(user and user.is_authenticated and hasattr(user, "participant")),
+            "admin": bool(user and user.is_authenticated and user.is_staff),
+        },
+        "text_direction": "rtl" if get_language_bidi() or language.split("-")[0] in settings.RTL_LANGUAGES else "ltr",
+    }

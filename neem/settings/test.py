@@ -1,0 +1,17 @@
+"""Tests: fast hashing, in-memory mail, no MFA unless a test turns it on."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+NEEM_ENFORCE_STAFF_MFA = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ACCOUNT_RATE_LIMITS = False
+ALLOWED_HOSTS = ["*"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_AUTOREFRESH = True
+SECRET_KEY = env("SECRET_KEY", default="test-only-not-secret-neem-0123456789abcdefghijklmnopqrstuvwxyz")
