@@ -98,6 +98,7 @@ class NewParticipantForm(ParticipantForm):
         self.fields["region"].queryset = regions if regions is not None else Region.objects.none()
         if regions is not None and len(regions) == 1:
             self.fields["region"].initial = regions[0].pk
+            self.fields["region"].empty_label = None
         self.order_fields(["region", *PARTICIPANT_FIELDS, "consent", "create_anyway"])
 
 

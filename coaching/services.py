@@ -184,7 +184,7 @@ def case_check_eligibility(*, case: CaseFile, by) -> list[str]:
 
 def participant_create(*, by, data: dict, region: Region, adviser=None) -> tuple[Participant, CaseFile]:
     """Register a person and open her case in `mobilised` in the given region."""
-    if region not in access.regions_for_new_cases(by):
+    if not access.regions_for_new_cases(by).filter(pk=region.pk).exists():
         raise NotAllowed(_("You cannot open cases in this region."))
     scope = access.scope_of(by)
     if adviser is None and region.pk in scope.adviser_regions:
