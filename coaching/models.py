@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -129,6 +129,16 @@ class Participant(models.Model):
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_duplicates",
+        verbose_name=_("merged into"),
+        help_text=_("Set when this record was a duplicate; its cases, notes and log moved to that person."),
+    )
+    merged_at = models.DateTimeField(_("merged"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["email_normalized", "phone_normalized", "name_key"])
 
@@ -334,6 +344,8 @@ class CaseEvent(models.Model):
         NOTE = "note", _("note")
         ACTION = "action", _("next action")
         UPDATED = "updated", _("details updated")
+        MERGED = "merged", _("records merged")
+        HANDOVER = "handover", _("handed over")
 
     case = models.ForeignKey(CaseFile, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -357,14 +369,34 @@ class CaseEvent(models.Model):
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
 
 
+NOTE_EDIT_WINDOW = timedelta(hours=24)
+
+
 class Note(models.Model):
+    """A note on a case. Its author may edit it for 24 hours; after that a correction is a new note."""
+
     case = models.ForeignKey(CaseFile, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     text = models.TextField(_("note"), max_length=10_000)
     confidential = models.BooleanField(
-        _("confidential"), default=False, help_text=_("Only the assigned adviser and the region lead see it.")
+        _("confidential"),
+        default=False,
+        help_text=_(
+            "Only the assigned adviser and the region lead see it; never exported, never shown to the participant."
+        ),
+    )
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("corrects"),
     )
     created_at = models.DateTimeField(_("written"), default=timezone.now)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("note")
@@ -373,6 +405,12 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    def editable_until(self):
+        return self.created_at + NOTE_EDIT_WINDOW
+
+    def is_editable(self, now=None) -> bool:
+        return (now or timezone.now()) < self.editable_until()
 
 
 class NextAction(models.Model):
@@ -403,3 +441,18 @@ class NextAction(models.Model):
     def is_overdue(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.done_at is None and self.due_date < today
+
+
+class DuplicateDismissal(models.Model):
+    """Two people who look alike but are different: the duplicates page stops listing the pair."""
+
+    first = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["first", "second"], name="duplicate_dismissal_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ≠ {self.second_id}"

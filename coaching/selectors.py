@@ -22,7 +22,7 @@ def cases_visible_to(user) -> QuerySet[CaseFile]:
 
 
 def participants_visible_to(user) -> QuerySet[Participant]:
-    return Participant.objects.filter(pk__in=cases_visible_to(user).values("participant_id"))
+    return Participant.objects.filter(pk__in=cases_visible_to(user).values("participant_id"), merged_into__isnull=True)
 
 
 def case_for_page(user, pk: int) -> CaseFile:
@@ -72,7 +72,8 @@ def caseload(user, filters: CaseloadFilters) -> QuerySet[CaseFile]:
     if filters.region:
         qs = qs.filter(region_id=filters.region)
     if filters.adviser == "none":
-        qs = qs.filter(adviser__isnull=True)
+        # A deactivated adviser's cases count as unassigned until they are handed over.
+        qs = qs.filter(Q(adviser__isnull=True) | Q(adviser__is_active=False))
     elif filters.adviser:
         qs = qs.filter(adviser_id=filters.adviser)
     if filters.q:
@@ -130,3 +131,86 @@ def my_next_actions(user) -> QuerySet[NextAction]:
         .select_related("case__participant")
         .order_by("due_date")
     )
+
+
+def today_actions(user, *, horizon_days: int = 7) -> dict[str, list[NextAction]]:
+    """An adviser's open next actions across her cases: overdue, today, the coming week. One query."""
+    from datetime import timedelta
+
+    today = timezone.localdate()
+    actions = list(
+        NextAction.objects.filter(
+            owner=user,
+            done_at__isnull=True,
+            due_date__lte=today + timedelta(days=horizon_days),
+            case__in=cases_visible_to(user),
+        )
+        .select_related("case__participant", "case__region")
+        .order_by("due_date", "pk")
+    )
+    return {
+        "overdue": [a for a in actions if a.due_date < today],
+        "today": [a for a in actions if a.due_date == today],
+        "upcoming": [a for a in actions if a.due_date > today],
+    }
+
+
+@dataclass
+class DuplicatePair:
+    first: Participant
+    second: Participant
+    reasons: list[str]
+
+
+def duplicate_pairs(user, *, similarity: float = 0.85) -> list[DuplicatePair]:
+    """Likely duplicate people among the regions the user manages.
+
+    Exact matches on the normalised e-mail, phone, or name with date of birth; and similar names
+    (difflib ratio >= `similarity` on the accent-free name) born the same year.
+    """
+    from collections import defaultdict
+    from difflib import SequenceMatcher
+
+    from django.utils.translation import gettext as _
+
+    from .models import DuplicateDismissal
+
+    regions = access.managed_regions(user)
+    people = list(
+        Participant.objects.filter(merged_into__isnull=True, cases__region__in=regions)
+        .distinct()
+        .prefetch_related("cases__region")
+        .order_by("pk")
+    )
+    dismissed = set(DuplicateDismissal.objects.filter(first__in=people).values_list("first_id", "second_id"))
+    found: dict[tuple[int, int], list[str]] = defaultdict(list)
+
+    def group(key_func, reason):
+        buckets = defaultdict(list)
+        for person in people:
+            key = key_func(person)
+            if key:
+                buckets[key].append(person)
+        for members in buckets.values():
+            for i, a in enumerate(members):
+                for b in members[i + 1 :]:
+                    found[(a.pk, b.pk)].append(reason)
+
+    group(lambda p: p.email_normalized, _("same e-mail"))
+    group(lambda p: p.phone_normalized, _("same phone"))
+    group(lambda p: (p.name_key, p.date_of_birth) if p.date_of_birth else None, _("same name and date of birth"))
+    by_year = defaultdict(list)
+    for person in people:
+        if person.date_of_birth:
+            by_year[person.date_of_birth.year].append(person)
+    for members in by_year.values():
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                if a.name_key != b.name_key and SequenceMatcher(None, a.name_key, b.name_key).ratio() >= similarity:
+                    found[(a.pk, b.pk)].append(_("similar name, same birth year"))
+    by_pk = {p.pk: p for p in people}
+    return [
+        DuplicatePair(by_pk[a], by_pk[b], reasons)
+        for (a, b), reasons in sorted(found.items())
+        if (a, b) not in dismissed
+    ]

@@ -17,6 +17,7 @@ from neem.models import Region, Role
 from . import gates
 from .errors import NotAllowed, Refused
 from .models import (
+    OPEN_STAGES,
     CaseEvent,
     CaseFile,
     NextAction,
@@ -26,6 +27,8 @@ from .models import (
     Stage,
     WithdrawalReason,
 )
+
+OPEN_STAGE_VALUES = [str(s) for s in OPEN_STAGES]
 
 
 @dataclass(frozen=True)
@@ -301,3 +304,218 @@ def next_action_complete(*, action_id: int, by) -> NextAction:
             data={"action": action.pk, "done": True},
         )
     return action
+
+
+# --- Notes -------------------------------------------------------------------------------------
+
+
+def note_edit(*, note_id: int, by, text: str) -> Note:
+    """The author may edit her note for 24 hours; after that a correction is a new note."""
+    text = (text or "").strip()
+    if not text:
+        raise Refused(_("The note is empty."))
+    with transaction.atomic():
+        note = Note.objects.select_for_update(of=("self",)).select_related("case").get(pk=note_id)
+        if note.author_id != by.pk or not access.can_work_on_case(by, note.case):
+            raise NotAllowed(_("Only the author can edit a note."))
+        if not note.is_editable():
+            raise Refused(_("Notes cannot be edited after 24 hours. Write a correction instead."))
+        note.text = text
+        note.edited_at = timezone.now()
+        note.save(update_fields=["text", "edited_at"])
+    return note
+
+
+def note_correct(*, note_id: int, by, text: str) -> Note:
+    """A new note that references the one it corrects."""
+    original = Note.objects.select_related("case").get(pk=note_id)
+    if not access.can_work_on_case(by, original.case):
+        raise NotAllowed(_("Only the assigned adviser or the region lead can write notes on this case."))
+    note = note_add(case=original.case, by=by, text=text, confidential=original.confidential)
+    Note.objects.filter(pk=note.pk).update(corrects=original)
+    note.corrects = original
+    return note
+
+
+# --- Hand-over ---------------------------------------------------------------------------------
+
+
+def caseload_sizes(region_id: int) -> dict[int, int]:
+    """Open cases per adviser in a region, one query."""
+    from django.db.models import Count
+
+    rows = (
+        CaseFile.objects.filter(region_id=region_id, state__in=OPEN_STAGE_VALUES, adviser__isnull=False)
+        .values("adviser_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["adviser_id"]: row["n"] for row in rows}
+
+
+def cases_hand_over(
+    *, by, region: Region, case_ids: list[int], to_advisers: list, balance: bool, note: str = ""
+) -> dict:
+    """Move cases to one or several advisers of the region in one step; logged on each case.
+
+    With `balance`, each case goes to whoever has the smallest caseload at that moment; otherwise
+    the cases are dealt out in turn. A constant number of queries whatever the number of cases.
+    """
+    if not access.can_manage_region(by, region.pk):
+        raise NotAllowed(_("Only the region lead or the programme manager can hand cases over."))
+    if not to_advisers:
+        raise Refused(_("Choose at least one adviser to receive the cases."))
+    valid = set(advisers_of_region(region.pk).filter(pk__in=[a.pk for a in to_advisers]).values_list("pk", flat=True))
+    if len(valid) != len({a.pk for a in to_advisers}):
+        raise Refused(_("Cases can only go to active advisers of %(region)s.") % {"region": region})
+    with transaction.atomic():
+        cases = list(
+            CaseFile.objects.select_for_update(of=("self",))
+            .filter(pk__in=case_ids, region=region)
+            .select_related("adviser")
+            .order_by("pk")
+        )
+        if len(cases) != len(set(case_ids)):
+            raise Refused(
+                _("Some of the chosen cases are not in %(region)s. Nothing was changed.") % {"region": region}
+            )
+        sizes = caseload_sizes(region.pk) if balance else {}
+        load = {a.pk: sizes.get(a.pk, 0) for a in to_advisers}
+        by_pk = {a.pk: a for a in to_advisers}
+        plan: dict[int, list[CaseFile]] = {a.pk: [] for a in to_advisers}
+        for i, case in enumerate(cases):
+            if balance:
+                target = min(load, key=lambda pk: (load[pk], pk))
+            else:
+                target = to_advisers[i % len(to_advisers)].pk
+            if case.adviser_id != target:
+                load[target] += 1
+                if case.adviser_id in load:
+                    load[case.adviser_id] -= 1
+            plan[target].append(case)
+        now = timezone.now()
+        events = []
+        for target, moved in plan.items():
+            if not moved:
+                continue
+            CaseFile.objects.filter(pk__in=[c.pk for c in moved]).update(adviser_id=target, updated_at=now)
+            for case in moved:
+                events.append(
+                    CaseEvent(
+                        case=case,
+                        kind=CaseEvent.Kind.HANDOVER,
+                        actor=by,
+                        at=now,
+                        note=note,
+                        data={
+                            "adviser": target,
+                            "name": str(by_pk[target]),
+                            "previous": str(case.adviser) if case.adviser else "",
+                        },
+                    )
+                )
+        CaseEvent.objects.bulk_create(events)
+    return {pk: len(moved) for pk, moved in plan.items()}
+
+
+# --- Duplicates and merges ---------------------------------------------------------------------
+
+
+def participants_merge(*, by, keep_id: int, duplicate_id: int, winners: dict[int, str] | None = None) -> Participant:
+    """Merge `duplicate` into `keep`: cases, notes, next actions and timeline move over.
+
+    When both have a case in the same programme, `winners[programme_id]` says whose case (and so
+    which stage) wins: "keep" or "duplicate". The other case's timeline, notes and next actions move
+    into the winner, with a line saying so, and the emptied case is removed.
+    """
+    from neem.models import AuditEvent
+
+    winners = winners or {}
+    if keep_id == duplicate_id:
+        raise Refused(_("Choose two different people."))
+    with transaction.atomic():
+        people = {
+            p.pk: p for p in Participant.objects.select_for_update(of=("self",)).filter(pk__in=[keep_id, duplicate_id])
+        }
+        if len(people) != 2:
+            raise Refused(_("One of the two records no longer exists."))
+        keep, duplicate = people[keep_id], people[duplicate_id]
+        if keep.merged_into_id or duplicate.merged_into_id:
+            raise Refused(_("One of the two records has already been merged."))
+        cases = list(
+            CaseFile.objects.select_for_update(of=("self",))
+            .filter(participant__in=[keep, duplicate])
+            .select_related("region", "programme")
+        )
+        for case in cases:
+            if not access.can_manage_region(by, case.region_id):
+                raise NotAllowed(_("Only the region lead of every case involved can merge these records."))
+        kept_by_programme = {c.programme_id: c for c in cases if c.participant_id == keep.pk}
+        now = timezone.now()
+        summary = _("%(duplicate)s (no. %(dpk)s) was merged into %(keep)s (no. %(kpk)s).") % {
+            "duplicate": duplicate.full_name,
+            "dpk": duplicate.pk,
+            "keep": keep.full_name,
+            "kpk": keep.pk,
+        }
+        for case in [c for c in cases if c.participant_id == duplicate.pk]:
+            other = kept_by_programme.get(case.programme_id)
+            if other is None:
+                CaseFile.objects.filter(pk=case.pk).update(participant=keep, updated_at=now)
+                _log(case, kind=CaseEvent.Kind.MERGED, by=by, note=summary, data={"moved_case": case.pk})
+                continue
+            choice = winners.get(case.programme_id)
+            if choice not in ("keep", "duplicate"):
+                raise Refused(
+                    _("Both have a case in %(programme)s: choose whose stage wins.") % {"programme": case.programme}
+                )
+            winner, loser = (other, case) if choice == "keep" else (case, other)
+            CaseEvent.objects.filter(case=loser).update(case=winner)
+            Note.objects.filter(case=loser).update(case=winner)
+            NextAction.objects.filter(case=loser).update(case=winner)
+            _log(
+                winner,
+                kind=CaseEvent.Kind.MERGED,
+                by=by,
+                note=summary
+                + " "
+                + _("Kept the stage %(stage)s; the other case was in %(other)s.")
+                % {"stage": winner.get_state_display(), "other": loser.get_state_display()},
+                data={"merged_case": loser.pk, "loser_state": loser.state, "winner_state": winner.state},
+            )
+            loser.delete()
+            if winner.participant_id != keep.pk:
+                CaseFile.objects.filter(pk=winner.pk).update(participant=keep, updated_at=now)
+        for case in kept_by_programme.values():
+            if not CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.MERGED, at__gte=now).exists():
+                _log(case, kind=CaseEvent.Kind.MERGED, by=by, note=summary, data={"duplicate": duplicate.pk})
+        # Fill what the kept record lacks from the duplicate.
+        for field in ("email", "phone", "date_of_birth", "country_of_birth", "languages", "household_income"):
+            if not getattr(keep, field) and getattr(duplicate, field):
+                setattr(keep, field, getattr(duplicate, field))
+        if duplicate.user_id and not keep.user_id:
+            user = duplicate.user
+            duplicate.user = None
+            duplicate.save(update_fields=["user"])
+            keep.user = user
+        keep.save()
+        duplicate.merged_into = keep
+        duplicate.merged_at = now
+        duplicate.save()
+        AuditEvent.objects.create(
+            actor=by,
+            action=AuditEvent.Action.MERGED,
+            programme=cases[0].programme if cases else None,
+            data={"keep": keep.pk, "duplicate": duplicate.pk, "winners": {str(k): v for k, v in winners.items()}},
+        )
+    return keep
+
+
+def duplicate_dismiss(*, by, first_id: int, second_id: int) -> None:
+    """Record that two people who look alike are different people, so the pair stops being listed."""
+    from .models import DuplicateDismissal
+
+    low, high = sorted([first_id, second_id])
+    cases = CaseFile.objects.filter(participant_id__in=[low, high])
+    if not cases or not all(access.can_manage_region(by, c.region_id) for c in cases):
+        raise NotAllowed(_("Only the region lead can decide about these records."))
+    DuplicateDismissal.objects.get_or_create(first_id=low, second_id=high, defaults={"by": by})

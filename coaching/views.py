@@ -97,8 +97,8 @@ def case_detail(request, pk: int):
     case = selectors.case_for_page(request.user, pk)
     user = request.user
     can_work = access.can_work_on_case(user, case)
-    notes = case.notes.select_related("author")
-    if not (can_work or access.can_assign_case(user, case)):
+    notes = case.notes.select_related("author", "corrects")
+    if not access.can_read_confidential(user, case):
         notes = notes.filter(confidential=False)
     history = case.history.select_related("history_user")[:50]
     participant_history = case.participant.history.select_related("history_user")[:50]

@@ -128,3 +128,36 @@ def regions_for_new_cases(user):
     return Region.objects.filter(pk__in=scope.adviser_regions | scope.lead_regions) | Region.objects.filter(
         programme__in=scope.manager_programmes
     )
+
+
+def can_read_confidential(user, case) -> bool:
+    """Confidential notes: only the assigned adviser and the region lead."""
+    scope = scope_of(user)
+    return case.region_id in scope.lead_regions or (
+        case.adviser_id == user.pk and case.region_id in scope.adviser_regions
+    )
+
+
+def can_manage_region(user, region_id: int) -> bool:
+    """Hand-overs, duplicates and merges: the region lead, or a manager of the programme."""
+    scope = scope_of(user)
+    if region_id in scope.lead_regions:
+        return True
+    from .models import Region
+
+    return Region.objects.filter(pk=region_id, programme__in=scope.manager_programmes).exists()
+
+
+def managed_regions(user):
+    from django.db.models import Q
+
+    from .models import Region
+
+    scope = scope_of(user)
+    return Region.objects.filter(
+        Q(pk__in=scope.lead_regions) | Q(programme__in=scope.manager_programmes)
+    ).select_related("programme")
+
+
+def administered_programmes(user) -> frozenset[int]:
+    return scope_of(user).admin_programmes

@@ -78,6 +78,9 @@ class Programme(models.Model):
     min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
     require_unemployed = models.BooleanField(_("must be unemployed at intake"), default=False)
+    recommended_caseload = models.PositiveIntegerField(
+        _("recommended maximum caseload per adviser"), default=30, validators=[MinValueValidator(1)]
+    )
 
     class Meta:
         verbose_name = _("programme")
@@ -154,9 +157,6 @@ class Membership(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="memberships")
     region = models.ForeignKey(Region, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    max_caseload = models.PositiveIntegerField(
-        _("recommended maximum caseload"), null=True, blank=True, validators=[MinValueValidator(1)]
-    )
 
     class Meta:
         verbose_name = _("role")
@@ -180,3 +180,35 @@ class Membership(models.Model):
             raise ValidationError({"region": _("Advisers and region leads belong to a region.")})
         if self.region_id and self.region.programme_id != self.programme_id:
             raise ValidationError({"region": _("The region belongs to another programme.")})
+
+
+class AuditEvent(models.Model):
+    """Staff administration that is not on a case's timeline: invitations, deactivations, MFA resets."""
+
+    class Action(models.TextChoices):
+        INVITED = "invited", _("invited")
+        ROLE_ADDED = "role_added", _("role added")
+        ROLE_REMOVED = "role_removed", _("role removed")
+        DEACTIVATED = "deactivated", _("deactivated")
+        REACTIVATED = "reactivated", _("reactivated")
+        MFA_RESET = "mfa_reset", _("two-factor authentication reset")
+        MERGED = "merged", _("participants merged")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="audit_actions"
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_subject"
+    )
+    programme = models.ForeignKey(Programme, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -6,7 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import views
+from . import staff_views, views
 
 # Every login door goes through allauth, so MFA and its rate limits apply everywhere.
 login_through_allauth = RedirectView.as_view(pattern_name="account_login", query_string=True)
@@ -21,6 +21,13 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("home/", views.home, name="home"),
     path("committee/", views.committee_queue, name="committee_queue"),
+    path("staff/", staff_views.staff_list, name="staff_list"),
+    path("staff/invite/", staff_views.staff_invite, name="staff_invite"),
+    path("staff/<int:pk>/", staff_views.staff_detail, name="staff_detail"),
+    path("staff/<int:pk>/deactivate/", staff_views.staff_deactivate, name="staff_deactivate"),
+    path("staff/<int:pk>/reactivate/", staff_views.staff_reactivate, name="staff_reactivate"),
+    path("staff/<int:pk>/reset-mfa/", staff_views.staff_reset_mfa, name="staff_reset_mfa"),
+    path("staff/<int:pk>/roles/<int:membership_pk>/remove/", staff_views.role_remove, name="staff_role_remove"),
     path("", include("coaching.urls")),
     path("", include("loans.urls")),
 ]
