@@ -483,11 +483,12 @@ def participants_merge(*, by, keep_id: int, duplicate_id: int, winners: dict[int
                 data={"merged_case": loser.pk, "loser_state": loser.state, "winner_state": winner.state},
             )
             loser.delete()
+            kept_by_programme.pop(case.programme_id)
             if winner.participant_id != keep.pk:
                 CaseFile.objects.filter(pk=winner.pk).update(participant=keep, updated_at=now)
+        # The kept person's other cases get the line too, so the merge shows on each of her timelines.
         for case in kept_by_programme.values():
-            if not CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.MERGED, at__gte=now).exists():
-                _log(case, kind=CaseEvent.Kind.MERGED, by=by, note=summary, data={"duplicate": duplicate.pk})
+            _log(case, kind=CaseEvent.Kind.MERGED, by=by, note=summary, data={"duplicate": duplicate.pk})
         # Fill what the kept record lacks from the duplicate.
         for field in ("email", "phone", "date_of_birth", "country_of_birth", "languages", "household_income"):
             if not getattr(keep, field) and getattr(duplicate, field):
