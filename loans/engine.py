@@ -47,7 +47,7 @@ import calendar
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Literal
 
 __all__ = [
@@ -244,21 +244,33 @@ class _Builder:
 
     # rounding ---------------------------------------------------------------------------------------------
 
-    def money(self, amount: Decimal) -> Decimal:
+    def money(self, amount: Decimal, rounding: str = ROUND_HALF_EVEN) -> Decimal:
         """Round to the currency: digits (HALF_EVEN), then the currency's multiple if it has one."""
-        rounded = amount.quantize(self.quantum, ROUND_HALF_EVEN)
+        rounded = amount.quantize(self.quantum, rounding)
         if self.currency_multiple is not None:
-            rounded = (
-                (rounded / self.currency_multiple).quantize(_ONE, ROUND_HALF_EVEN) * self.currency_multiple
-            ).quantize(self.quantum)
+            rounded = ((rounded / self.currency_multiple).quantize(_ONE, rounding) * self.currency_multiple).quantize(
+                self.quantum
+            )
         return rounded
 
-    def to_installment_multiple(self, amount: Decimal) -> Decimal:
+    def to_installment_multiple(self, amount: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
         """Fineract's Money.roundToMultiplesOf: nearest multiple, ties up."""
         if self.installment_multiple is None:
             return amount
         multiple = self.installment_multiple
-        return ((amount / multiple).quantize(_ONE, ROUND_HALF_UP) * multiple).quantize(self.quantum)
+        return ((amount / multiple).quantize(_ONE, rounding) * multiple).quantize(self.quantum)
+
+    def regular_share(self, total: Decimal, parts: int) -> Decimal:
+        """total / parts rounded to the currency, but down if rounding up would overshoot before the last part.
+
+        With coarse rounding (0 digits, multiples of 100) a share rounded up can repay everything early and
+        leave the last instalments empty, or leave the last a negative remainder; rounding that share down
+        instead lets the last instalment absorb the difference as the spec asks.
+        """
+        share = self.money(total / parts)
+        if share * (parts - 1) > total:
+            share = self.money(total / parts, ROUND_DOWN)
+        return share
 
     # rates ------------------------------------------------------------------------------------------------
 
@@ -284,35 +296,76 @@ class _Builder:
 
     def build(self) -> Schedule:
         t = self.t
-        n, grace_p, grace_i = t.installments, t.grace_principal, t.grace_interest_payment
+        n, repaying = t.installments, t.installments - t.grace_principal
         principal = t.principal.quantize(self.quantum)
-        zero = _ZERO.quantize(self.quantum)
         rates = self.period_rates()
-        repaying = n - grace_p
-        declining = t.interest_method == "declining"
-        equal_installments = t.amortization == "equal_installments"
 
         emi = fixed_principal = flat_interest = flat_total = None
-        if declining and equal_installments:
-            emi = self.to_installment_multiple(self.money(_pmt(rates[0], repaying, principal)))
-            if emi <= 0:
-                raise ScheduleError("installment_multiples_of is too large: the instalment rounds to zero")
-        elif declining:
-            fixed_principal = self.money(principal / repaying)
+        if t.interest_method == "declining":
+            if t.amortization == "equal_installments":
+                emi = self.to_installment_multiple(self.money(_pmt(rates[0], repaying, principal)))
+            else:
+                fixed_principal = self.regular_share(principal, repaying)
         else:
             flat_total = self.money(principal * sum(rates, _ZERO))
-            flat_interest = self.money(flat_total / n)
-            fixed_principal = self.money(principal / repaying)
-            if equal_installments and self.installment_multiple is not None:
-                fixed_principal = self.to_installment_multiple(fixed_principal + flat_interest) - flat_interest
-                if fixed_principal <= 0:
-                    raise ScheduleError("installment_multiples_of is too large: the instalment rounds to zero")
+            flat_interest = self.regular_share(flat_total, n)
+            fixed_principal = self.regular_share(principal, repaying)
+            if t.amortization == "equal_installments" and self.installment_multiple is not None:
+                regular = self.to_installment_multiple(fixed_principal + flat_interest)
+                if (regular - flat_interest) * (repaying - 1) > principal:
+                    regular = self.to_installment_multiple(fixed_principal + flat_interest, ROUND_DOWN)
+                fixed_principal = regular - flat_interest
+        if (emi if emi is not None else fixed_principal) <= 0:  # type: ignore[operator]
+            raise ScheduleError(
+                "the regular instalment rounds to zero: use fewer installments, more digits "
+                "or a smaller currency_multiples_of / installment_multiples_of"
+            )
 
+        rows, repaid_early = self.rows(principal, rates, emi, fixed_principal, flat_interest, flat_total)
+        if repaid_early and emi is not None:
+            # The instalment was rounded up far enough to repay the loan before the end: round it down.
+            emi = self.to_installment_multiple(self.money(_pmt(rates[0], repaying, principal), ROUND_DOWN), ROUND_DOWN)
+            if emi <= 0:
+                raise ScheduleError(
+                    "the regular instalment rounds to zero: use fewer installments, more digits "
+                    "or a smaller currency_multiples_of / installment_multiples_of"
+                )
+            rows, _ = self.rows(principal, rates, emi, fixed_principal, flat_interest, flat_total)
+
+        total_interest = sum((row.interest for row in rows), _ZERO.quantize(self.quantum))
+        disbursement_fees = self.money(t.disbursement_fee_flat + principal * t.disbursement_fee_percent / _HUNDRED)
+        if disbursement_fees >= principal:
+            raise ScheduleError("disbursement fees must be less than the principal")
+        total_fees = disbursement_fees  # instalments carry no fees of their own yet
+        return Schedule(
+            terms=t,
+            installments=tuple(rows),
+            disbursement_fees=disbursement_fees,
+            total_principal=principal,
+            total_interest=total_interest,
+            total_fees=total_fees,
+            total_repayment=principal + total_interest + total_fees,
+            apr=_apr(principal - disbursement_fees, [row.total for row in rows], self.periods_per_year()),
+        )
+
+    def rows(
+        self,
+        principal: Decimal,
+        rates: list[Decimal],
+        emi: Decimal | None,
+        fixed_principal: Decimal | None,
+        flat_interest: Decimal | None,
+        flat_total: Decimal | None,
+    ) -> tuple[list[Installment], bool]:
+        """The instalments, and whether the principal ran out before the last one."""
+        t = self.t
+        n, grace_p, grace_i = t.installments, t.grace_principal, t.grace_interest_payment
+        zero = _ZERO.quantize(self.quantum)
+        declining = t.interest_method == "declining"
         balance = principal
-        deferred = zero
-        flat_accounted = zero
+        deferred = flat_accounted = zero
+        repaid_early = False
         rows: list[Installment] = []
-        total_interest = zero
         for index in range(n):
             number = index + 1
             last = number == n
@@ -322,25 +375,25 @@ class _Builder:
                 period_interest = flat_total - flat_accounted  # type: ignore[operator]
             else:
                 period_interest = flat_interest
-            flat_accounted += period_interest  # type: ignore[operator]
+                flat_accounted += period_interest  # type: ignore[operator]
 
             if number <= grace_i:
-                deferred += period_interest
+                deferred += period_interest  # type: ignore[operator]
                 interest = zero
             else:
-                interest = period_interest + deferred
+                interest = period_interest + deferred  # type: ignore[operator]
                 deferred = zero
 
             if number <= grace_p:
                 principal_due = zero
             elif last:
                 principal_due = balance
-            elif emi is not None:
-                principal_due = min(max(emi - period_interest, zero), balance)
             else:
-                principal_due = min(fixed_principal, balance)  # type: ignore[type-var]
+                due = emi - period_interest if emi is not None else fixed_principal  # type: ignore[operator]
+                if due >= balance:  # type: ignore[operator]
+                    due, repaid_early = balance, True
+                principal_due = max(due, zero)  # type: ignore[type-var]
             balance -= principal_due
-            total_interest += interest
             rows.append(
                 Installment(
                     number=number,
@@ -352,22 +405,7 @@ class _Builder:
                     balance=balance,
                 )
             )
-
-        disbursement_fees = self.money(t.disbursement_fee_flat + principal * t.disbursement_fee_percent / _HUNDRED)
-        if disbursement_fees >= principal:
-            raise ScheduleError("disbursement fees must be less than the principal")
-        total_fees = disbursement_fees  # instalments carry no fees of their own yet
-        total_repayment = principal + total_interest + total_fees
-        return Schedule(
-            terms=t,
-            installments=tuple(rows),
-            disbursement_fees=disbursement_fees,
-            total_principal=principal,
-            total_interest=total_interest,
-            total_fees=total_fees,
-            total_repayment=total_repayment,
-            apr=_apr(principal - disbursement_fees, [row.total for row in rows], self.periods_per_year()),
-        )
+        return rows, repaid_early
 
     def periods_per_year(self) -> float:
         t = self.t

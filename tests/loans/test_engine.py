@@ -478,7 +478,8 @@ def test_percent_disbursement_fee():
         ({"grace_interest_payment": -1}, "grace_interest_payment must be a whole number"),
         ({"digits": 7}, "digits must be"),
         ({"installment_multiples_of": 0}, "installment_multiples_of must be"),
-        ({"installment_multiples_of": 100_000}, "installment_multiples_of is too large"),
+        ({"installment_multiples_of": 100_000}, "the regular instalment rounds to zero"),
+        ({"principal": Decimal("0.05"), "amortization": "equal_principal"}, "the regular instalment rounds to zero"),
         ({"disbursement_fee_flat": Decimal(5000)}, "disbursement fees must be less than the principal"),
     ],
 )

@@ -106,7 +106,7 @@ def test_weekly_zero_digits_and_multiples():
 
     assert result["installments"][0]["due_date"] == "2024-03-18"
     assert result["installments"][0]["interest"] == "10000"  # 26 % / 52 x 2 = 1 %
-    assert {row["total"] for row in result["installments"][:-1]} == {"106000"}  # PMT 105,582.07 -> 106,000
+    assert {row["total"] for row in result["installments"][:-1]} == {"106000"}  # PMT 105,582.08 -> 106,000
     assert sum(int(row["principal"]) for row in result["installments"]) == 1_000_000
 
 
