@@ -345,6 +345,7 @@ class CaseEvent(models.Model):
         ACTION = "action", _("next action")
         UPDATED = "updated", _("details updated")
         MERGED = "merged", _("records merged")
+        LOAN = "loan", _("loan")
         HANDOVER = "handover", _("handed over")
 
     case = models.ForeignKey(CaseFile, on_delete=models.CASCADE, related_name="events")
@@ -428,6 +429,8 @@ class NextAction(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    # Set on actions the system creates (e.g. "loan-arrears-12"), so a daily run creates each once.
+    key = models.CharField(max_length=80, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("next action")
