@@ -309,7 +309,9 @@ class _Builder:
         principal = t.principal.quantize(self.quantum)
         rates = self.period_rates()
 
-        emi = fixed_principal = flat_interest = flat_total = None
+        # emi is the fixed instalment of declining equal instalments; otherwise principal is a fixed share.
+        emi: Decimal | None = None
+        fixed_principal = flat_interest = flat_total = _ZERO
         if t.interest_method == "declining":
             if t.amortization == "equal_installments":
                 emi = self.to_installment_multiple(self.money(_pmt(rates[0], repaying, principal)))
@@ -321,7 +323,7 @@ class _Builder:
             fixed_principal = self.regular_share(principal, repaying)
             if t.amortization == "equal_installments" and self.installment_multiple is not None:
                 fixed_principal = self.to_installment_multiple(fixed_principal + flat_interest) - flat_interest
-        if (emi if emi is not None else fixed_principal) <= 0:  # type: ignore[operator]
+        if (emi if emi is not None else fixed_principal) <= 0:
             raise ScheduleError(
                 "the regular instalment rounds to zero: use fewer installments, more digits "
                 "or a smaller currency_multiples_of / installment_multiples_of"
@@ -331,7 +333,7 @@ class _Builder:
         if repaid_early and t.amortization == "equal_installments":
             # Rounding the instalment to the nearest multiple (as Fineract does) can overshoot so far that the
             # loan is repaid before its last instalment; refuse rather than show empty instalments.
-            regular = emi if emi is not None else fixed_principal + flat_interest  # type: ignore[operator]
+            regular = emi if emi is not None else fixed_principal + flat_interest
             raise ScheduleError(
                 f"rounding makes the instalment {regular}, which repays the loan before its last instalment: "
                 "use a smaller installment_multiples_of / currency_multiples_of or fewer installments"
@@ -358,9 +360,9 @@ class _Builder:
         principal: Decimal,
         rates: list[Decimal],
         emi: Decimal | None,
-        fixed_principal: Decimal | None,
-        flat_interest: Decimal | None,
-        flat_total: Decimal | None,
+        fixed_principal: Decimal,
+        flat_interest: Decimal,
+        flat_total: Decimal,
     ) -> tuple[list[Installment], bool]:
         """The instalments, and whether the principal ran out before the last one."""
         t = self.t
@@ -377,16 +379,16 @@ class _Builder:
             if declining:
                 period_interest = self.money(balance * rates[index])
             elif last:
-                period_interest = flat_total - flat_accounted  # type: ignore[operator]
+                period_interest = flat_total - flat_accounted
             else:
                 period_interest = flat_interest
-                flat_accounted += period_interest  # type: ignore[operator]
+                flat_accounted += period_interest
 
             if number <= grace_i:
-                deferred += period_interest  # type: ignore[operator]
+                deferred += period_interest
                 interest = zero
             else:
-                interest = period_interest + deferred  # type: ignore[operator]
+                interest = period_interest + deferred
                 deferred = zero
 
             if number <= grace_p:
@@ -394,10 +396,10 @@ class _Builder:
             elif last:
                 principal_due = balance
             else:
-                due = emi - period_interest if emi is not None else fixed_principal  # type: ignore[operator]
-                if due >= balance:  # type: ignore[operator]
+                due = emi - period_interest if emi is not None else fixed_principal
+                if due >= balance:
                     due, repaid_early = balance, True
-                principal_due = max(due, zero)  # type: ignore[type-var]
+                principal_due = max(due, zero)
             balance -= principal_due
             rows.append(
                 Installment(
@@ -446,7 +448,7 @@ def _apr(received: Decimal, payments: list[Decimal], periods_per_year: float) ->
             slope -= k * flow * discount * factor
         step = value / slope
         rate -= step
-        if abs(step) < 1e-14 or rate > 1e6:
+        if abs(step) < 1e-12 or rate > 1e6:  # 1e-12 a period is far below the 0.01 % reported
             break
     try:
         annual = (math.pow(1.0 + rate, periods_per_year) - 1.0) * 100.0

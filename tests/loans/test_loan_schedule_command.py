@@ -149,10 +149,11 @@ def test_bad_arguments_are_rejected_with_a_message(bad, message):
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        ("--grace-principal=18", "grace_principal must be less than the number of installments"),
-        ("--annual-rate=-1", "annual_rate must not be negative"),
-        ("--principal=0", "principal must be greater than zero"),
-        ("--principal=10.001", "more than 2 decimal digits"),
+        ("--grace-principal=18", "^--grace-principal must be less than the number of installments$"),
+        ("--annual-rate=-1", "^--annual-rate must not be negative$"),
+        ("--principal=0", "^--principal must be greater than zero$"),
+        ("--principal=10.001", "^--principal 10.001 has more than 2 decimal digits$"),
+        ("--installment-multiples-of=100000", "a smaller --currency-multiples-of / --installment-multiples-of$"),
     ],
 )
 def test_terms_the_engine_refuses_are_a_command_error(extra, message):

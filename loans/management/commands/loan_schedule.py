@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -100,12 +101,23 @@ class Command(BaseCommand):
             )
             schedule = build_schedule(terms)
         except ScheduleError as exc:
-            raise CommandError(str(exc)) from exc
+            raise CommandError(_in_option_names(str(exc))) from exc
 
         if options["json"]:
             self.stdout.write(json.dumps(as_json(schedule), indent=2))
         else:
             self.stdout.write(as_table(schedule))
+
+
+# The engine names its terms as Python fields; a person at the command line knows them as options.
+_FIELD = re.compile(
+    r"\b(annual_rate|repayment_every|grace_principal|grace_interest_payment|currency_multiples_of"
+    r"|installment_multiples_of)\b|^(principal|installments|digits)\b"
+)
+
+
+def _in_option_names(message: str) -> str:
+    return _FIELD.sub(lambda match: "--" + match.group(0).replace("_", "-"), message)
 
 
 def as_json(schedule: Schedule) -> dict:
