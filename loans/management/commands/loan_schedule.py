@@ -73,8 +73,12 @@ class Command(BaseCommand):
             help="Instalments whose interest is deferred to the first instalment after the grace.",
         )
         parser.add_argument("--digits", type=_whole(0), default=2, help="Decimal digits of the currency.")
-        parser.add_argument("--currency-multiples-of", type=_whole(1), default=None)
-        parser.add_argument("--installment-multiples-of", type=_whole(1), default=None)
+        parser.add_argument(
+            "--currency-multiples-of", type=_whole(0), default=0, help="Round every amount to this; 0: no rounding."
+        )
+        parser.add_argument(
+            "--installment-multiples-of", type=_whole(0), default=0, help="Round the instalment to this; 0: none."
+        )
         parser.add_argument("--json", action="store_true", help="Print JSON instead of a table.")
 
     def handle(self, *args, **options):
@@ -96,8 +100,9 @@ class Command(BaseCommand):
                 grace_principal=options["grace_principal"],
                 grace_interest_payment=options["grace_interest_payment"],
                 digits=options["digits"],
-                currency_multiples_of=options["currency_multiples_of"],
-                installment_multiples_of=options["installment_multiples_of"],
+                # 0 means "no multiples", as in Fineract's product settings (inMultiplesOf: 0).
+                currency_multiples_of=options["currency_multiples_of"] or None,
+                installment_multiples_of=options["installment_multiples_of"] or None,
             )
             schedule = build_schedule(terms)
         except ScheduleError as exc:
