@@ -4,16 +4,18 @@ Fineract references (apache/fineract, e2e features under fineract-e2e-tests-runn
 `LoanRepayment.feature` scenarios RS01 to RS07 (TestRail C2490, C2492 to C2497), and one days-frequency schedule
 from the LoanAccrualActivity feature (C3172, see its test). How the RS loans are set up:
 
-* product LP1_* from `LoanProductsRequestFactory.defaultLoanProductsRequestLP1`: EUR, 2 digits, currency
+* product LP1_INTEREST_* from `LoanProductsRequestFactory.defaultLoanProductsRequestLP1InterestDeclining` (the
+  flat product is its sibling; every LP1 request there has these settings): EUR, 2 digits, currency
   `inMultiplesOf` 0, `installmentAmountInMultiplesOf` 1, days in year ACTUAL, days in month ACTUAL;
-* loan from `LoanStepDef.createCustomizedLoan`: 5000 at 12 % a year, 18 monthly instalments from
-  1 November 2022, the interest type, period and amortization of the scenario's table.
-* The step code calls `.graceOnInterestPayment(graceOnInterestPayment)` and then
-  `.graceOnInterestPayment(graceOnInterestCharged)`, so the table's "interest free period" column is what
-  Fineract receives as grace on interest payment and its "graceOnInterestPayment" column is dropped. RS06's
-  table says grace on interest payment 3, interest free period 0: Fineract really ran it with no interest
-  grace (interest is 50.0 in periods 1-3). RS07 (interest free period 3) shows the deferral: nothing in
-  periods 1-3, 200.0 (4 x 50) in period 4.
+* loan from the "Admin creates a fully customized loan" step (`LoanStepDef.createCustomizedLoan`): 5000 at 12 %
+  a year, 18 monthly instalments from 1 November 2022, the interest type, period and amortization of the table.
+* The table's "graceOnInterestPayment" column does not reach Fineract: LoanStepDef's builders call
+  `.graceOnInterestPayment(graceOnInterestPayment)` and then `.graceOnInterestPayment(graceOnInterestCharged)`,
+  so the "interest free period" column is what Fineract receives as grace on interest payment. (Seen in the
+  sibling steps, e.g. `createFullyCustomizedLoanWithForcedDisabledDownpayment`; the asserted schedules show
+  the helper behind RS06/RS07 does the same.) RS06's table says grace on interest payment 3, interest free
+  period 0, yet interest is 50.0 in periods 1-3: Fineract ran it without interest grace. RS07 (interest free
+  period 3) shows the deferral: nothing in periods 1-3, then 200.0 (4 x 50) in period 4.
 """
 
 from datetime import date
