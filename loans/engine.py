@@ -27,6 +27,14 @@ The behaviour follows Apache Fineract's *cumulative* schedule generator (`LoanAp
   the first N instalments is not waived but deferred to the first instalment after the grace.
 * The last instalment repays the remaining balance, so principal sums exactly to the amount; a flat loan's
   last instalment also takes the interest left after rounding.
+* Coarse rounding (not covered by Fineract's tests): a regular principal or flat interest share that,
+  rounded to the nearest unit or currency multiple, would use up the total before the last instalment is
+  rounded down instead, so the last instalment absorbs the difference (and flat interest never goes negative).
+  An equal instalment rounded so far up that it repays the loan early raises `ScheduleError` rather than
+  produce empty instalments.
+* Not modelled: Fineract's `principalThresholdForLastInstallment`, interest-free periods
+  (`graceOnInterestCharged`), interest recalculation, and the late-penalty rule (penalties are not part of a
+  schedule; they belong to the product and to repayment processing).
 * Due dates: disbursement (start) date + k x repayment_every days / weeks / months (months keep the day of
   the start date, clamped to the month's length).
 * Fees at disbursement (flat and/or percent of the principal) are charged on the disbursement date, not in
@@ -37,8 +45,9 @@ Annex I): the borrower receives principal - disbursement fees at the start and p
 the periodic internal rate of return i gives APR = (1 + i) ** periods_per_year - 1, with 12 / every months,
 52 / every weeks or 365 / every days a year. Reported in percent, two decimals.
 
-References asserted in tests/loans/test_engine.py: Fineract's e2e feature
-`fineract-e2e-tests-runner/src/test/resources/features/LoanRepayment.feature`, scenarios RS01 to RS07.
+References asserted cent for cent in tests/loans/test_engine.py, from Fineract's e2e features under
+`fineract-e2e-tests-runner/src/test/resources/features/`: `LoanRepayment.feature` scenarios RS01 to RS07
+(TestRail C2490, C2492-C2497) and the LoanAccrualActivity feature's C3172 (repayment every 5 days).
 """
 
 from __future__ import annotations
@@ -263,12 +272,12 @@ class _Builder:
     def regular_share(self, total: Decimal, parts: int) -> Decimal:
         """total / parts rounded to the currency, but down if rounding up would overshoot before the last part.
 
-        With coarse rounding (0 digits, multiples of 100) a share rounded up can repay everything early and
-        leave the last instalments empty, or leave the last a negative remainder; rounding that share down
-        instead lets the last instalment absorb the difference as the spec asks.
+        With coarse rounding (0 digits, currency in multiples of 100) a share rounded up can use up the total
+        before the last part, leaving empty instalments or a negative remainder (flat interest); rounding that
+        share down instead lets the last instalment absorb the difference.
         """
         share = self.money(total / parts)
-        if share * (parts - 1) > total:
+        if parts > 1 and share * (parts - 1) >= total:
             share = self.money(total / parts, ROUND_DOWN)
         return share
 
@@ -300,7 +309,9 @@ class _Builder:
         principal = t.principal.quantize(self.quantum)
         rates = self.period_rates()
 
-        emi = fixed_principal = flat_interest = flat_total = None
+        # emi is the fixed instalment of declining equal instalments; otherwise principal is a fixed share.
+        emi: Decimal | None = None
+        fixed_principal = flat_interest = flat_total = _ZERO
         if t.interest_method == "declining":
             if t.amortization == "equal_installments":
                 emi = self.to_installment_multiple(self.money(_pmt(rates[0], repaying, principal)))
@@ -311,26 +322,22 @@ class _Builder:
             flat_interest = self.regular_share(flat_total, n)
             fixed_principal = self.regular_share(principal, repaying)
             if t.amortization == "equal_installments" and self.installment_multiple is not None:
-                regular = self.to_installment_multiple(fixed_principal + flat_interest)
-                if (regular - flat_interest) * (repaying - 1) > principal:
-                    regular = self.to_installment_multiple(fixed_principal + flat_interest, ROUND_DOWN)
-                fixed_principal = regular - flat_interest
-        if (emi if emi is not None else fixed_principal) <= 0:  # type: ignore[operator]
+                fixed_principal = self.to_installment_multiple(fixed_principal + flat_interest) - flat_interest
+        if (emi if emi is not None else fixed_principal) <= 0:
             raise ScheduleError(
                 "the regular instalment rounds to zero: use fewer installments, more digits "
                 "or a smaller currency_multiples_of / installment_multiples_of"
             )
 
         rows, repaid_early = self.rows(principal, rates, emi, fixed_principal, flat_interest, flat_total)
-        if repaid_early and emi is not None:
-            # The instalment was rounded up far enough to repay the loan before the end: round it down.
-            emi = self.to_installment_multiple(self.money(_pmt(rates[0], repaying, principal), ROUND_DOWN), ROUND_DOWN)
-            if emi <= 0:
-                raise ScheduleError(
-                    "the regular instalment rounds to zero: use fewer installments, more digits "
-                    "or a smaller currency_multiples_of / installment_multiples_of"
-                )
-            rows, _ = self.rows(principal, rates, emi, fixed_principal, flat_interest, flat_total)
+        if repaid_early and t.amortization == "equal_installments":
+            # Rounding the instalment to the nearest multiple (as Fineract does) can overshoot so far that the
+            # loan is repaid before its last instalment; refuse rather than show empty instalments.
+            regular = emi if emi is not None else fixed_principal + flat_interest
+            raise ScheduleError(
+                f"rounding makes the instalment {regular}, which repays the loan before its last instalment: "
+                "use a smaller installment_multiples_of / currency_multiples_of or fewer installments"
+            )
 
         total_interest = sum((row.interest for row in rows), _ZERO.quantize(self.quantum))
         disbursement_fees = self.money(t.disbursement_fee_flat + principal * t.disbursement_fee_percent / _HUNDRED)
@@ -353,9 +360,9 @@ class _Builder:
         principal: Decimal,
         rates: list[Decimal],
         emi: Decimal | None,
-        fixed_principal: Decimal | None,
-        flat_interest: Decimal | None,
-        flat_total: Decimal | None,
+        fixed_principal: Decimal,
+        flat_interest: Decimal,
+        flat_total: Decimal,
     ) -> tuple[list[Installment], bool]:
         """The instalments, and whether the principal ran out before the last one."""
         t = self.t
@@ -372,16 +379,16 @@ class _Builder:
             if declining:
                 period_interest = self.money(balance * rates[index])
             elif last:
-                period_interest = flat_total - flat_accounted  # type: ignore[operator]
+                period_interest = flat_total - flat_accounted
             else:
                 period_interest = flat_interest
-                flat_accounted += period_interest  # type: ignore[operator]
+                flat_accounted += period_interest
 
             if number <= grace_i:
-                deferred += period_interest  # type: ignore[operator]
+                deferred += period_interest
                 interest = zero
             else:
-                interest = period_interest + deferred  # type: ignore[operator]
+                interest = period_interest + deferred
                 deferred = zero
 
             if number <= grace_p:
@@ -389,10 +396,10 @@ class _Builder:
             elif last:
                 principal_due = balance
             else:
-                due = emi - period_interest if emi is not None else fixed_principal  # type: ignore[operator]
-                if due >= balance:  # type: ignore[operator]
+                due = emi - period_interest if emi is not None else fixed_principal
+                if due >= balance:
                     due, repaid_early = balance, True
-                principal_due = max(due, zero)  # type: ignore[type-var]
+                principal_due = max(due, zero)
             balance -= principal_due
             rows.append(
                 Installment(
@@ -441,7 +448,7 @@ def _apr(received: Decimal, payments: list[Decimal], periods_per_year: float) ->
             slope -= k * flow * discount * factor
         step = value / slope
         rate -= step
-        if abs(step) < 1e-14 or rate > 1e6:
+        if abs(step) < 1e-12 or rate > 1e6:  # 1e-12 a period is far below the 0.01 % reported
             break
     try:
         annual = (math.pow(1.0 + rate, periods_per_year) - 1.0) * 100.0

@@ -1,18 +1,21 @@
 """The schedule engine against reference schedules.
 
-Fineract references come from `fineract-e2e-tests-runner/src/test/resources/features/LoanRepayment.feature`
-(apache/fineract), scenarios RS01 to RS07 (TestRail C2490, C2492 to C2497). How those loans are set up:
+Fineract references (apache/fineract, e2e features under fineract-e2e-tests-runner/src/test/resources/features/):
+`LoanRepayment.feature` scenarios RS01 to RS07 (TestRail C2490, C2492 to C2497), and one days-frequency schedule
+from the LoanAccrualActivity feature (C3172, see its test). How the RS loans are set up:
 
-* product LP1_* from `LoanProductsRequestFactory.defaultLoanProductsRequestLP1`: EUR, 2 digits, currency
+* product LP1_INTEREST_* from `LoanProductsRequestFactory.defaultLoanProductsRequestLP1InterestDeclining` (the
+  flat product is its sibling; every LP1 request there has these settings): EUR, 2 digits, currency
   `inMultiplesOf` 0, `installmentAmountInMultiplesOf` 1, days in year ACTUAL, days in month ACTUAL;
-* loan from `LoanStepDef.createCustomizedLoan`: 5000 at 12 % a year, 18 monthly instalments from
-  1 November 2022, the interest type, period and amortization of the scenario's table.
-* The step code calls `.graceOnInterestPayment(graceOnInterestPayment)` and then
-  `.graceOnInterestPayment(graceOnInterestCharged)`, so the table's "interest free period" column is what
-  Fineract receives as grace on interest payment and its "graceOnInterestPayment" column is dropped. RS06's
-  table says grace on interest payment 3, interest free period 0: Fineract really ran it with no interest
-  grace (interest is 50.0 in periods 1-3). RS07 (interest free period 3) shows the deferral: nothing in
-  periods 1-3, 200.0 (4 x 50) in period 4.
+* loan from the "Admin creates a fully customized loan" step (`LoanStepDef.createCustomizedLoan`): 5000 at 12 %
+  a year, 18 monthly instalments from 1 November 2022, the interest type, period and amortization of the table.
+* The table's "graceOnInterestPayment" column does not reach Fineract: LoanStepDef's builders call
+  `.graceOnInterestPayment(graceOnInterestPayment)` and then `.graceOnInterestPayment(graceOnInterestCharged)`,
+  so the "interest free period" column is what Fineract receives as grace on interest payment. (Seen in the
+  sibling steps, e.g. `createFullyCustomizedLoanWithForcedDisabledDownpayment`; the asserted schedules show
+  the helper behind RS06/RS07 does the same.) RS06's table says grace on interest payment 3, interest free
+  period 0, yet interest is 50.0 in periods 1-3: Fineract ran it without interest grace. RS07 (interest free
+  period 3) shows the deferral: nothing in periods 1-3, then 200.0 (4 x 50) in period 4.
 """
 
 from datetime import date
@@ -219,6 +222,32 @@ def test_fineract_rs02_totals_and_apr():
     assert schedule.apr == Decimal("12.68")
 
 
+def test_schedule_matches_fineract_accrual_activity_feature_days_frequency():
+    # Fineract LoanAccrualActivity feature (split later into LoanAccrualActivity-Part1.feature), @TestRailId:C3172
+    # "Verify accrual activity - UC5", schedule asserted on 02 January 2024 before any charge is added. Product
+    # LP1_INTEREST_DECLINING_BALANCE_PERIOD_DAILY_ACCRUAL_ACTIVITY = defaultLoanProductsRequestLP1InterestDeclining
+    # (2 digits, instalment in multiples of 1, days in year and month ACTUAL) with interest period DAILY.
+    # Loan: 1000 at 12 %, 4 repayments every 5 days from 1 January 2024, declining balance, equal installments.
+    terms = fineract_lp1(
+        principal=Decimal(1000),
+        installments=4,
+        start_date=date(2024, 1, 1),
+        frequency="days",
+        repayment_every=5,
+        interest_period="daily",
+    )
+    schedule = build_schedule(terms)
+
+    assert [(i.due_date, i.principal, i.interest, i.total, i.balance) for i in schedule.installments] == [
+        (date(2024, 1, 6), Decimal("249.36"), Decimal("1.64"), Decimal("251.0"), Decimal("750.64")),
+        (date(2024, 1, 11), Decimal("249.77"), Decimal("1.23"), Decimal("251.0"), Decimal("500.87")),
+        (date(2024, 1, 16), Decimal("250.18"), Decimal("0.82"), Decimal("251.0"), Decimal("250.69")),
+        (date(2024, 1, 21), Decimal("250.69"), Decimal("0.41"), Decimal("251.1"), Decimal("0.0")),
+    ]
+    assert schedule.total_interest == Decimal("4.1")
+    assert schedule.total_repayment == Decimal("1004.1")
+
+
 # --- hand-computed cases ----------------------------------------------------------------------------------
 
 
@@ -422,6 +451,40 @@ def test_flat_last_installment_absorbs_interest_rounding():
 
     # 1000 x 40 % / 12 x 3 = 100.00 of interest: 33.33, 33.33 and 33.34.
     assert [i.interest for i in schedule.installments] == [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]
+
+
+def test_coarse_rounding_rounds_the_regular_principal_down_so_the_last_installment_absorbs():
+    # 1346 / 9 = 149.56 -> 150 -> 200 in multiples of 100 would repay everything by the 7th instalment;
+    # rounded down to 100 instead, the 9th instalment takes the remaining 546.
+    schedule = build_schedule(
+        ScheduleTerms(
+            principal=Decimal(1346),
+            annual_rate=Decimal(0),
+            installments=9,
+            start_date=date(2024, 1, 1),
+            interest_method="flat",
+            digits=0,
+            currency_multiples_of=100,
+        )
+    )
+
+    assert [i.principal for i in schedule.installments] == [Decimal(100)] * 8 + [Decimal(546)]
+
+
+def test_an_instalment_multiple_that_repays_the_loan_early_is_refused():
+    # PMT(1500, 1 % a month, 10) = 158.37 -> 200 in multiples of 100 would repay by the 8th instalment.
+    terms = ScheduleTerms(
+        principal=Decimal(1500),
+        annual_rate=Decimal(12),
+        installments=10,
+        start_date=date(2024, 1, 1),
+        installment_multiples_of=100,
+    )
+
+    with pytest.raises(
+        ScheduleError, match="rounding makes the instalment 200.00, which repays the loan before its last instalment"
+    ):
+        build_schedule(terms)
 
 
 def test_apr_includes_disbursement_fee():

@@ -8,6 +8,9 @@ from hypothesis import strategies as st
 
 from loans.engine import ScheduleError, ScheduleTerms, build_schedule
 
+# A schedule takes well under a millisecond, but a busy CI machine should not turn that into a flaky deadline.
+no_deadline = settings(deadline=None)
+
 
 @st.composite
 def terms(draw, **fixed) -> ScheduleTerms:
@@ -41,11 +44,12 @@ def schedule_or_reject(t: ScheduleTerms):
     try:
         return build_schedule(t)
     except ScheduleError as exc:
-        # Only a regular instalment too small for the rounding is an acceptable refusal of generated terms.
-        assert "rounds to zero" in str(exc)
+        # Only rounding too coarse for the loan is an acceptable refusal of generated terms.
+        assert "rounds to zero" in str(exc) or "repays the loan before its last instalment" in str(exc)
         assume(False)
 
 
+@no_deadline
 @given(terms())
 def test_principal_sums_exactly_to_the_amount(t):
     schedule = schedule_or_reject(t)
@@ -54,6 +58,7 @@ def test_principal_sums_exactly_to_the_amount(t):
     assert schedule.installments[-1].balance == 0
 
 
+@no_deadline
 @given(terms())
 def test_balance_never_negative_and_never_rises(t):
     schedule = schedule_or_reject(t)
@@ -64,6 +69,7 @@ def test_balance_never_negative_and_never_rises(t):
     assert all(i.principal >= 0 and i.interest >= 0 and i.fees >= 0 for i in schedule.installments)
 
 
+@no_deadline
 @given(terms())
 def test_totals_are_consistent(t):
     schedule = schedule_or_reject(t)
@@ -79,6 +85,7 @@ def test_totals_are_consistent(t):
     assert rows[0].due_date > t.start_date
 
 
+@no_deadline
 @given(terms())
 def test_amounts_carry_the_currency_digits(t):
     schedule = schedule_or_reject(t)
@@ -89,6 +96,7 @@ def test_amounts_carry_the_currency_digits(t):
             assert amount.as_tuple().exponent == exponent
 
 
+@no_deadline
 @given(
     terms(amortization="equal_installments", grace_principal=0, grace_interest_payment=0, installment_multiples_of=None)
 )
@@ -101,6 +109,7 @@ def test_equal_installment_totals_differ_by_at_most_the_rounding_unit_except_the
     assert max(totals) - min(totals) <= unit
 
 
+@no_deadline
 @given(terms(grace_principal=0))
 def test_principal_grace_repays_no_principal(t):
     grace = min(t.installments - 1, 3)
@@ -109,6 +118,7 @@ def test_principal_grace_repays_no_principal(t):
     assert all(i.principal == 0 for i in schedule.installments[:grace])
 
 
+@no_deadline
 @given(terms(grace_interest_payment=0), st.integers(1, 47))
 def test_interest_grace_defers_interest_and_never_waives_it(t, grace):
     assume(grace < t.installments)
@@ -121,6 +131,7 @@ def test_interest_grace_defers_interest_and_never_waives_it(t, grace):
     assert [i.principal for i in deferred.installments] == [i.principal for i in without.installments]
 
 
+@no_deadline
 @given(terms(annual_rate=Decimal(0), disbursement_fee_percent=Decimal(0)))
 def test_zero_rate_costs_nothing(t):
     schedule = schedule_or_reject(t)
@@ -130,6 +141,7 @@ def test_zero_rate_costs_nothing(t):
     assert schedule.apr == 0
 
 
+@no_deadline
 @given(terms(disbursement_fee_percent=Decimal(0)), st.integers(1, 500))
 def test_a_disbursement_fee_never_lowers_the_apr(t, fee_basis_points):
     without = schedule_or_reject(t)
@@ -139,7 +151,7 @@ def test_a_disbursement_fee_never_lowers_the_apr(t, fee_basis_points):
     assert with_fee.apr >= without.apr >= 0
 
 
-@settings(max_examples=50)
+@settings(max_examples=50, deadline=None)
 @given(
     terms(
         interest_method="declining",

@@ -59,6 +59,10 @@ def test_installment_multiples_of_reproduces_fineract_rs01():
     assert result["installments"][-1]["principal"] == "274.00"
 
 
+def test_zero_multiples_mean_no_rounding_as_in_fineract():
+    assert run_json(*RS01_ARGS, "--installment-multiples-of=0", "--currency-multiples-of=0") == run_json(*RS01_ARGS)
+
+
 def test_fineract_rs07_grace_options():
     # Fineract LoanRepayment.feature C2497 (RS07): grace on principal 6, interest payment deferred 3 instalments.
     args = [arg.replace("flat", "declining") for arg in RS01_ARGS]
@@ -135,7 +139,7 @@ def test_table_output_lists_every_installment_and_the_apr():
         ("--installments=1.5", "not a whole number"),
         ("--start-date=01/11/2022", "not a date"),
         ("--repayment-every=0", "must be at least 1"),
-        ("--installment-multiples-of=0", "must be at least 1"),
+        ("--installment-multiples-of=-1", "must be at least 0"),
     ],
 )
 def test_bad_arguments_are_rejected_with_a_message(bad, message):
@@ -149,10 +153,11 @@ def test_bad_arguments_are_rejected_with_a_message(bad, message):
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        ("--grace-principal=18", "grace_principal must be less than the number of installments"),
-        ("--annual-rate=-1", "annual_rate must not be negative"),
-        ("--principal=0", "principal must be greater than zero"),
-        ("--principal=10.001", "more than 2 decimal digits"),
+        ("--grace-principal=18", "^--grace-principal must be less than the number of installments$"),
+        ("--annual-rate=-1", "^--annual-rate must not be negative$"),
+        ("--principal=0", "^--principal must be greater than zero$"),
+        ("--principal=10.001", "^--principal 10.001 has more than 2 decimal digits$"),
+        ("--installment-multiples-of=100000", "a smaller --currency-multiples-of / --installment-multiples-of$"),
     ],
 )
 def test_terms_the_engine_refuses_are_a_command_error(extra, message):

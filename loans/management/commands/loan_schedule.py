@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -72,8 +73,12 @@ class Command(BaseCommand):
             help="Instalments whose interest is deferred to the first instalment after the grace.",
         )
         parser.add_argument("--digits", type=_whole(0), default=2, help="Decimal digits of the currency.")
-        parser.add_argument("--currency-multiples-of", type=_whole(1), default=None)
-        parser.add_argument("--installment-multiples-of", type=_whole(1), default=None)
+        parser.add_argument(
+            "--currency-multiples-of", type=_whole(0), default=0, help="Round every amount to this; 0: no rounding."
+        )
+        parser.add_argument(
+            "--installment-multiples-of", type=_whole(0), default=0, help="Round the instalment to this; 0: none."
+        )
         parser.add_argument("--json", action="store_true", help="Print JSON instead of a table.")
 
     def handle(self, *args, **options):
@@ -95,17 +100,29 @@ class Command(BaseCommand):
                 grace_principal=options["grace_principal"],
                 grace_interest_payment=options["grace_interest_payment"],
                 digits=options["digits"],
-                currency_multiples_of=options["currency_multiples_of"],
-                installment_multiples_of=options["installment_multiples_of"],
+                # 0 means "no multiples", as in Fineract's product settings (inMultiplesOf: 0).
+                currency_multiples_of=options["currency_multiples_of"] or None,
+                installment_multiples_of=options["installment_multiples_of"] or None,
             )
             schedule = build_schedule(terms)
         except ScheduleError as exc:
-            raise CommandError(str(exc)) from exc
+            raise CommandError(_in_option_names(str(exc))) from exc
 
         if options["json"]:
             self.stdout.write(json.dumps(as_json(schedule), indent=2))
         else:
             self.stdout.write(as_table(schedule))
+
+
+# The engine names its terms as Python fields; a person at the command line knows them as options.
+_FIELD = re.compile(
+    r"\b(annual_rate|repayment_every|grace_principal|grace_interest_payment|currency_multiples_of"
+    r"|installment_multiples_of)\b|^(principal|installments|digits)\b"
+)
+
+
+def _in_option_names(message: str) -> str:
+    return _FIELD.sub(lambda match: "--" + match.group(0).replace("_", "-"), message)
 
 
 def as_json(schedule: Schedule) -> dict:
