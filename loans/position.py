@@ -32,6 +32,10 @@ class InstalmentState:
         return sum(self.due.values(), ZERO)
 
     @property
+    def total_paid(self) -> Decimal:
+        return sum(self.paid.values(), ZERO)
+
+    @property
     def total_outstanding(self) -> Decimal:
         return sum(self.outstanding.values(), ZERO)
 

@@ -20,7 +20,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("home/", views.home, name="home"),
-    path("committee/", views.committee_queue, name="committee_queue"),
     path("staff/", staff_views.staff_list, name="staff_list"),
     path("staff/invite/", staff_views.staff_invite, name="staff_invite"),
     path("staff/<int:pk>/", staff_views.staff_detail, name="staff_detail"),

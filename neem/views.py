@@ -1,5 +1,4 @@
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
 from . import access
@@ -13,16 +12,7 @@ def home(request):
     if scope.case_reader_regions or scope.case_reader_programmes:
         return redirect("coaching:caseload")
     if scope.committee_programmes:
-        return redirect("committee_queue")
+        return redirect("loans:committee_queue")
     if hasattr(user, "participant"):
         return redirect("coaching:my_page")
     return render(request, "neem/no_role.html")
-
-
-@login_required
-def committee_queue(request):
-    """Applications before the committee; the lending work fills it."""
-    scope = access.scope_of(request.user)
-    if not scope.committee_programmes:
-        raise PermissionDenied
-    return render(request, "neem/committee_queue.html", {"applications": []})

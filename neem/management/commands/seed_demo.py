@@ -40,6 +40,7 @@ STAFF = [
     ("admin@example.com", "Eva", "Holm", Role.ADMINISTRATOR, None),
     ("manager@example.com", "Maria", "Andersson", Role.MANAGER, None),
     ("committee@example.com", "Karin", "Berg", Role.COMMITTEE, None),
+    ("committee2@example.com", "Per", "Olsson", Role.COMMITTEE, None),
     ("lead.stockholm@example.com", "Leila", "Haddad", Role.REGION_LEAD, "stockholm"),
     ("adviser.stockholm@example.com", "Sara", "Lindqvist", Role.ADVISER, "stockholm"),
     ("adviser2.stockholm@example.com", "Hodan", "Warsame", Role.ADVISER, "stockholm"),
@@ -57,6 +58,7 @@ LOGINS = [
     ("adviser.orebro@example.com", "adviser, Örebro"),
     ("committee@example.com", "committee member"),
     ("participant@example.com", "participant in coaching, Stockholm"),
+    ("borrower@example.com", "participant with a loan (one instalment overdue), Stockholm"),
 ]
 
 WOMEN = [
@@ -172,6 +174,7 @@ class Command(BaseCommand):
             programme = self._programme()
             staff = self._staff(programme)
             self._participants(programme, staff)
+            self._lending(programme, staff)
             self._site()
         if not quiet:
             self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in at http://127.0.0.1:8000/accounts/login/"))
@@ -398,6 +401,11 @@ class Command(BaseCommand):
                 Note.objects.create(
                     case=case, author=adviser, text=rng.choice(NOTES), created_at=at + timedelta(days=1)
                 )
+
+    def _lending(self, programme, staff) -> None:
+        from loans import demo
+
+        demo.seed(programme=programme, staff=staff, make_user=self._user, password=PASSWORD)
 
     def _site(self) -> None:
         from wagtail.models import Page, Site
