@@ -10,7 +10,7 @@ from django.utils import timezone
 from coaching import services as case_services
 from coaching.models import CaseFile, Participant, Stage
 
-from . import services
+from . import eligibility, services
 from .models import Instalment, LendingPolicy, Loan, LoanApplication, LoanProduct
 
 
@@ -120,20 +120,19 @@ def seed(*, programme, staff: dict, make_user, password: str) -> None:
         .select_related("adviser")[:2]
     )
     for index, other in enumerate(waiting):
-        try:
-            app = services.application_create(
-                by=other.adviser,
-                case=other,
-                product=free if index == 0 else growth,
-                amount=Decimal("25000") if index == 0 else Decimal("60000"),
-                term=18 if index == 0 else 24,
-                purpose="Sewing machines and fabric for a tailoring workshop."
-                if index == 0
-                else "Kitchen equipment for a catering company.",
-                assessment="Motivated, completed every module; the budget is realistic.",
-            )
-        except Exception:  # noqa: BLE001 - a gate the demo case does not pass: skip it
-            continue
+        if eligibility.failed_gates(other):
+            continue  # a gate this demo case does not pass yet
+        app = services.application_create(
+            by=other.adviser,
+            case=other,
+            product=free if index == 0 else growth,
+            amount=Decimal("25000") if index == 0 else Decimal("60000"),
+            term=18 if index == 0 else 24,
+            purpose="Sewing machines and fabric for a tailoring workshop."
+            if index == 0
+            else "Kitchen equipment for a catering company.",
+            assessment="Motivated, completed every module; the budget is realistic.",
+        )
         services.application_submit(by=other.adviser, application_id=app.pk)
         if index == 0:
             services.vote_cast(by=committee[1], application_id=app.pk, choice="approve", comment="Good plan.")
