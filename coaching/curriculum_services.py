@@ -142,6 +142,31 @@ def item_tick(*, progress_id: int, item_id: int, by, checked: bool = True, note:
     return progress
 
 
+def checklist_save(*, progress_id: int, by, ticks: dict[int, tuple[bool, str]]) -> ModuleProgress:
+    """Save the whole checklist at once: item id -> (ticked, note). Items not listed stay as they are."""
+    with transaction.atomic():
+        progress = _lock_progress(progress_id, by)
+        if not progress.is_workable:
+            raise Refused(_("This module is not open: it is %(status)s.") % {"status": progress.get_status_display()})
+        items = {item.pk: item for item in progress.module.items.all()}
+        existing = {check.item_id: check for check in progress.checks.all()}
+        now = timezone.now()
+        for item_id, (ticked, note) in ticks.items():
+            if item_id not in items:
+                raise Refused(_("That item is not on this module's checklist."))
+            note = (note or "").strip()[:1000]
+            check = existing.get(item_id)
+            if ticked and check is None:
+                ItemCheck.objects.create(
+                    progress=progress, item=items[item_id], checked_by=by, checked_at=now, note=note
+                )
+            elif ticked and check.note != note:
+                ItemCheck.objects.filter(pk=check.pk).update(note=note, checked_by=by, checked_at=now)
+            elif not ticked and check is not None:
+                check.delete()
+    return progress
+
+
 def module_approve(*, progress_id: int, by, note: str = "") -> ModuleProgress:
     """Sign the module off and open the next one."""
     note = (note or "").strip()
