@@ -57,6 +57,7 @@ LOGINS = [
     ("adviser.orebro@example.com", "adviser, Örebro"),
     ("committee@example.com", "committee member"),
     ("participant@example.com", "participant in coaching, Stockholm"),
+    ("mentor@example.com", "volunteer mentor of two participants"),
 ]
 
 WOMEN = [
@@ -172,6 +173,10 @@ class Command(BaseCommand):
             programme = self._programme()
             staff = self._staff(programme)
             self._participants(programme, staff)
+            curriculum = self._curriculum(programme, staff)
+            self._module_progress(programme, curriculum)
+            self._sessions(programme, staff)
+            self._mentor(programme, staff)
             self._site()
         if not quiet:
             self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in at http://127.0.0.1:8000/accounts/login/"))
@@ -398,6 +403,41 @@ class Command(BaseCommand):
                 Note.objects.create(
                     case=case, author=adviser, text=rng.choice(NOTES), created_at=at + timedelta(days=1)
                 )
+
+    # --- Curriculum, sessions and mentoring (content in coaching/demo_curriculum.py) ----------------
+    def _curriculum(self, programme: Programme, staff: dict):
+        from coaching.demo_curriculum import seed_curriculum
+
+        return seed_curriculum(programme, staff["manager@example.com"])
+
+    def _module_progress(self, programme: Programme, curriculum) -> None:
+        from coaching.demo_curriculum import seed_progress
+
+        seed_progress(programme, curriculum, "participant@example.com")
+
+    def _sessions(self, programme: Programme, staff: dict) -> None:
+        from coaching.demo_curriculum import seed_cohorts_and_sessions
+
+        seed_cohorts_and_sessions(
+            programme,
+            {
+                "stockholm": staff["adviser.stockholm@example.com"],
+                "vasteras": staff["adviser.vasteras@example.com"],
+                "orebro": staff["adviser.orebro@example.com"],
+            },
+        )
+
+    def _mentor(self, programme: Programme, staff: dict) -> None:
+        from coaching.demo_curriculum import seed_mentoring
+
+        mentor = self._user("mentor@example.com", "Lena", "Holmberg")
+        Membership.objects.get_or_create(user=mentor, programme=programme, region=None, role=Role.MENTOR)
+        stockholm = CaseFile.objects.filter(programme=programme, region__slug="stockholm", state=Stage.COACHING)
+        mentees = [
+            *stockholm.filter(participant__email="participant@example.com"),
+            *stockholm.exclude(participant__email="participant@example.com").order_by("pk")[:1],
+        ]
+        seed_mentoring(programme, mentor, mentees, staff["adviser.stockholm@example.com"])
 
     def _site(self) -> None:
         from wagtail.models import Page, Site
