@@ -32,3 +32,74 @@ class CaseEventAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# --- Curriculum, sessions, mentoring ---------------------------------------------------------------
+# Managers edit the curriculum in the app (/curriculum/), where published versions stay untouched;
+# the admin is read-mostly for support.
+from .models import (  # noqa: E402
+    Attendance,
+    ChecklistItem,
+    Cohort,
+    Curriculum,
+    MentorMatch,
+    MentorMeeting,
+    Module,
+    ModuleProgress,
+    Session,
+)
+
+
+class ChecklistItemInline(admin.TabularInline):
+    model = ChecklistItem
+    extra = 0
+
+
+@admin.register(Curriculum)
+class CurriculumAdmin(admin.ModelAdmin):
+    list_display = ["programme", "version", "published_at"]
+    list_filter = ["programme"]
+
+
+@admin.register(Module)
+class ModuleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "curriculum", "order", "mandatory"]
+    list_filter = ["curriculum"]
+    inlines = [ChecklistItemInline]
+
+
+@admin.register(ModuleProgress)
+class ModuleProgressAdmin(admin.ModelAdmin):
+    list_display = ["case", "module", "status", "approved_at", "approved_by"]
+    list_filter = ["status"]
+    raw_id_fields = ["case", "module", "approved_by", "next_action"]
+    readonly_fields = ["status", "approved_at", "approved_by"]
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    list_display = ["name", "region", "starts_on"]
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ["topic", "region", "kind", "starts_at", "adviser", "attendance_taken_at"]
+    list_filter = ["region", "kind"]
+    raw_id_fields = ["case", "next_action"]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["session", "case", "status"]
+    raw_id_fields = ["session", "case"]
+
+
+@admin.register(MentorMatch)
+class MentorMatchAdmin(admin.ModelAdmin):
+    list_display = ["mentor", "case", "started_on", "ended_on"]
+    raw_id_fields = ["case"]
+
+
+@admin.register(MentorMeeting)
+class MentorMeetingAdmin(admin.ModelAdmin):
+    list_display = ["match", "date", "topic"]

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class CoachingConfig(AppConfig):
     name = "coaching"
     verbose_name = _("Participants and case files")
+
+    def ready(self) -> None:
+        from . import curriculum_selectors, curriculum_services, gates, signals
+
+        gates.register("mandatory_modules_approved", curriculum_selectors.mandatory_modules_approved)
+        signals.case_transitioned.connect(
+            curriculum_services.start_curriculum_on_coaching, dispatch_uid="coaching.curriculum_start"
+        )

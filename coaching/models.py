@@ -347,6 +347,8 @@ class CaseEvent(models.Model):
         MERGED = "merged", _("records merged")
         LOAN = "loan", _("loan")
         HANDOVER = "handover", _("handed over")
+        MODULE = "module", _("coaching module")
+        MENTORING = "mentoring", _("mentoring")
 
     case = models.ForeignKey(CaseFile, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -459,3 +461,10 @@ class DuplicateDismissal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_id} ≠ {self.second_id}"
+
+
+# Curriculum, sessions and mentoring live in modules of their own; imported here so Django registers
+# them and `from coaching.models import Module` works like every other model of the app.
+from .curriculum_models import *  # noqa: E402, F403
+from .mentoring_models import *  # noqa: E402, F403
+from .session_models import *  # noqa: E402, F403

@@ -14,7 +14,7 @@ from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 from neem import access
 from neem.models import Region, Role
 
-from . import gates
+from . import gates, signals
 from .errors import NotAllowed, Refused
 from .models import (
     OPEN_STAGES,
@@ -161,6 +161,9 @@ def case_transition(
             to_state=case.state,
             transition=name,
             data=data,
+        )
+        signals.case_transitioned.send(
+            sender=CaseFile, case=case, by=by, name=name, from_state=from_state, to_state=case.state
         )
     return case
 

@@ -29,3 +29,66 @@ urlpatterns = [
     path("participants/<int:pk>/edit/", views.participant_edit, name="participant_edit"),
     path("my/", views.my_page, name="my_page"),
 ]
+
+# Curriculum, module sign-off, sessions and mentoring.
+from . import curriculum_views  # noqa: E402
+
+urlpatterns += [
+    path("cases/<int:pk>/modules/", curriculum_views.case_modules, name="case_modules"),
+    path("cases/<int:pk>/modules/start/", curriculum_views.case_modules_start, name="case_modules_start"),
+    path("cases/<int:pk>/modules/<int:progress_pk>/", curriculum_views.module_detail, name="module_detail"),
+    path(
+        "cases/<int:pk>/modules/<int:progress_pk>/checklist/",
+        curriculum_views.module_checklist,
+        name="module_checklist",
+    ),
+    path("cases/<int:pk>/modules/<int:progress_pk>/approve/", curriculum_views.module_approve, name="module_approve"),
+    path("cases/<int:pk>/modules/<int:progress_pk>/return/", curriculum_views.module_return, name="module_return"),
+    path("curriculum/", curriculum_views.curriculum_home, name="curriculum_home"),
+    path("curriculum/<int:programme_pk>/", curriculum_views.curriculum, name="curriculum"),
+    path("curriculum/<int:programme_pk>/v<int:version>/", curriculum_views.curriculum, name="curriculum_version"),
+    path("curriculum/<int:programme_pk>/edit/", curriculum_views.curriculum_edit, name="curriculum_edit"),
+    path("curriculum/<int:programme_pk>/publish/", curriculum_views.curriculum_publish, name="curriculum_publish"),
+    path("curriculum/<int:programme_pk>/discard/", curriculum_views.curriculum_discard, name="curriculum_discard"),
+    path("curriculum/<int:programme_pk>/modules/new/", curriculum_views.module_edit, name="module_add"),
+    path("curriculum/<int:programme_pk>/modules/<int:module_pk>/", curriculum_views.module_edit, name="module_edit"),
+    path(
+        "curriculum/<int:programme_pk>/modules/<int:module_pk>/move/", curriculum_views.module_move, name="module_move"
+    ),
+    path(
+        "curriculum/<int:programme_pk>/modules/<int:module_pk>/delete/",
+        curriculum_views.module_delete,
+        name="module_delete",
+    ),
+    path(
+        "curriculum/<int:programme_pk>/modules/<int:module_pk>/resources/",
+        curriculum_views.resource_add,
+        name="resource_add",
+    ),
+    path(
+        "curriculum/<int:programme_pk>/modules/<int:module_pk>/resources/<int:resource_pk>/delete/",
+        curriculum_views.resource_delete,
+        name="resource_delete",
+    ),
+]
+
+from . import mentoring_views  # noqa: E402
+
+urlpatterns += [
+    path("mentor/", mentoring_views.mentor_home, name="mentor_home"),
+    path("mentor/matches/<int:match_pk>/meetings/", mentoring_views.mentor_meeting_add, name="mentor_meeting_add"),
+    path("cases/<int:pk>/mentor/", mentoring_views.mentor_match, name="mentor_match"),
+    path("cases/<int:pk>/mentor/<int:match_pk>/end/", mentoring_views.mentor_match_end, name="mentor_match_end"),
+]
+
+from . import session_views  # noqa: E402
+
+urlpatterns += [
+    path("sessions/", session_views.session_list, name="session_list"),
+    path("sessions/new/", session_views.session_edit, name="session_add"),
+    path("sessions/<int:session_pk>/", session_views.session_attendance, name="session_attendance"),
+    path("sessions/<int:session_pk>/edit/", session_views.session_edit, name="session_edit"),
+    path("sessions/cohorts/", session_views.cohort_list, name="cohort_list"),
+    path("sessions/cohorts/new/", session_views.cohort_edit, name="cohort_add"),
+    path("sessions/cohorts/<int:cohort_pk>/", session_views.cohort_edit, name="cohort_edit"),
+]

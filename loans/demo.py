@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from coaching import services as case_services
-from coaching.models import CaseFile, Participant, Stage
+from coaching.models import CaseEvent, CaseFile, Participant, Stage
 
 from . import eligibility, services
 from .models import Instalment, LendingPolicy, Loan, LoanApplication, LoanProduct
@@ -55,34 +55,12 @@ def seed(*, programme, staff: dict, make_user, password: str) -> None:
     lead = staff["lead.stockholm@example.com"]
     adviser = staff["adviser.stockholm@example.com"]
     committee = [staff["committee@example.com"], staff["committee2@example.com"]]
-    stockholm = programme.regions.get(slug="stockholm")
     today = timezone.localdate()
 
-    # The borrower: paid out 100 days ago, two instalments paid, the third overdue.
+    # The borrower (her case was opened by borrower_case()): paid out 100 days ago, two instalments paid,
+    # the third overdue.
     borrower = make_user("borrower@example.com", "Hodan", "Ali")
-    person, _ = Participant.objects.get_or_create(
-        email="borrower@example.com",
-        defaults={
-            "user": borrower,
-            "first_name": "Hodan",
-            "last_name": "Ali",
-            "phone": "+46701239876",
-            "gender": "woman",
-            "country_of_birth": "Somalia",
-            "foreign_background": True,
-            "residence_permit": "permanent",
-            "languages": "somali, svenska",
-            "preferred_language": "sv",
-            "referral_source": "employment_service",
-            "consent_given_at": timezone.now() - timedelta(days=300),
-            "consent_text_version": "1",
-        },
-    )
-    case, _ = CaseFile.objects.get_or_create(
-        participant=person,
-        programme=programme,
-        defaults={"region": stockholm, "adviser": adviser, "state": Stage.LOAN},
-    )
+    case = CaseFile.objects.get(programme=programme, participant__email="borrower@example.com")
     application = services.application_create(
         by=adviser,
         case=case,
@@ -136,6 +114,64 @@ def seed(*, programme, staff: dict, make_user, password: str) -> None:
         services.application_submit(by=other.adviser, application_id=app.pk)
         if index == 0:
             services.vote_cast(by=committee[1], application_id=app.pk, choice="approve", comment="Good plan.")
+
+
+def borrower_case(*, programme, staff: dict, make_user):
+    """Open the demo borrower's case early, so the curriculum and plan seeds treat her like the others."""
+    borrower = make_user("borrower@example.com", "Hodan", "Ali")
+    stockholm = programme.regions.get(slug="stockholm")
+    person, _ = Participant.objects.get_or_create(
+        email="borrower@example.com",
+        defaults={
+            "user": borrower,
+            "first_name": "Hodan",
+            "last_name": "Ali",
+            "phone": "+46701239876",
+            "gender": "woman",
+            "country_of_birth": "Somalia",
+            "foreign_background": True,
+            "residence_permit": "permanent",
+            "languages": "somali, svenska",
+            "preferred_language": "sv",
+            "referral_source": "employment_service",
+            "consent_given_at": timezone.now() - timedelta(days=300),
+            "consent_text_version": "1",
+        },
+    )
+    case, created = CaseFile.objects.get_or_create(
+        participant=person,
+        programme=programme,
+        defaults={
+            "region": stockholm,
+            "adviser": staff["adviser.stockholm@example.com"],
+            "state": Stage.LOAN,
+            "opened_at": timezone.now() - timedelta(days=260),
+        },
+    )
+    if created:
+        CaseEvent.objects.create(
+            case=case,
+            kind=CaseEvent.Kind.OPENED,
+            to_state=Stage.MOBILISED,
+            at=case.opened_at,
+            actor=staff["adviser.stockholm@example.com"],
+        )
+        steps = [
+            ("mobilised", "intake"),
+            ("intake", "coaching"),
+            ("coaching", "business_plan"),
+            ("business_plan", "loan"),
+        ]
+        for n, (before, after) in enumerate(steps, start=1):
+            CaseEvent.objects.create(
+                case=case,
+                kind=CaseEvent.Kind.TRANSITION,
+                from_state=before,
+                to_state=after,
+                at=case.opened_at + timedelta(days=35 * n),
+                actor=staff["adviser.stockholm@example.com"],
+            )
+    return case
 
 
 def _through_committee(application: LoanApplication, committee, *, reasons: str) -> None:

@@ -35,13 +35,9 @@ def _modules(case):
 
 
 def _mentoring(case):
-    if not getattr(case.programme, "require_mentoring_before_loan", False):
-        return None
-    try:
-        from coaching.mentoring import has_taken_part_in_mentoring
-    except ImportError:  # pragma: no cover - mentoring not installed
-        return None
-    return None if has_taken_part_in_mentoring(case) else _("The programme requires mentoring before a loan.")
+    from coaching.mentoring_services import mentoring_requirement_met
+
+    return None if mentoring_requirement_met(case) else _("The programme requires mentoring before a loan.")
 
 
 for _check in (_stage, _plan, _modules, _mentoring):

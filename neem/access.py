@@ -17,6 +17,8 @@ class Scope:
     manager_programmes: frozenset[int] = field(default_factory=frozenset)
     admin_programmes: frozenset[int] = field(default_factory=frozenset)
     committee_programmes: frozenset[int] = field(default_factory=frozenset)
+    # Volunteer mentors: not staff, never case readers; they see only their mentees (coaching.mentoring_services).
+    mentor_programmes: frozenset[int] = field(default_factory=frozenset)
     # region -> programme, for every region the user holds a role in
     region_programme: dict[int, int] = field(default_factory=dict)
 
@@ -58,7 +60,7 @@ def scope_of(user) -> Scope:
     cached = getattr(user, "_neem_scope", None)
     if cached is not None:
         return cached
-    adviser, lead, manager, admin, committee = set(), set(), set(), set(), set()
+    adviser, lead, manager, admin, committee, mentor = set(), set(), set(), set(), set(), set()
     region_programme: dict[int, int] = {}
     for role, programme_id, region_id in Membership.objects.filter(user=user).values_list(
         "role", "programme_id", "region_id"
@@ -75,12 +77,15 @@ def scope_of(user) -> Scope:
             admin.add(programme_id)
         elif role == Role.COMMITTEE:
             committee.add(programme_id)
+        elif role == Role.MENTOR:
+            mentor.add(programme_id)
     scope = Scope(
         adviser_regions=frozenset(adviser),
         lead_regions=frozenset(lead),
         manager_programmes=frozenset(manager),
         admin_programmes=frozenset(admin),
         committee_programmes=frozenset(committee),
+        mentor_programmes=frozenset(mentor),
         region_programme=region_programme,
     )
     user._neem_scope = scope
@@ -161,3 +166,9 @@ def managed_regions(user):
 
 def administered_programmes(user) -> frozenset[int]:
     return scope_of(user).admin_programmes
+
+
+def can_edit_curriculum(user, programme_id: int) -> bool:
+    """The curriculum is the programme's: its managers and administrators edit it."""
+    scope = scope_of(user)
+    return programme_id in scope.manager_programmes or programme_id in scope.admin_programmes

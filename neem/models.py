@@ -78,6 +78,11 @@ class Programme(models.Model):
     min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
     require_unemployed = models.BooleanField(_("must be unemployed at intake"), default=False)
+    require_mentoring_before_loan = models.BooleanField(
+        _("mentoring required before a loan"),
+        default=False,
+        help_text=_("A participant must have met her volunteer mentor before she can borrow."),
+    )
     recommended_caseload = models.PositiveIntegerField(
         _("recommended maximum caseload per adviser"), default=30, validators=[MinValueValidator(1)]
     )
@@ -145,6 +150,7 @@ class Role(models.TextChoices):
     COMMITTEE = "committee", _("committee member")
     MANAGER = "manager", _("programme manager")
     ADMINISTRATOR = "administrator", _("administrator")
+    MENTOR = "mentor", _("volunteer mentor")
 
 
 REGION_ROLES = {Role.ADVISER, Role.REGION_LEAD}

@@ -13,6 +13,8 @@ def home(request):
         return redirect("coaching:caseload")
     if scope.committee_programmes:
         return redirect("loans:committee_queue")
+    if scope.mentor_programmes:
+        return redirect("coaching:mentor_home")
     if hasattr(user, "participant"):
         return redirect("coaching:my_page")
     return render(request, "neem/no_role.html")

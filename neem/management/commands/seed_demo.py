@@ -59,6 +59,7 @@ LOGINS = [
     ("committee@example.com", "committee member"),
     ("participant@example.com", "participant in coaching, Stockholm"),
     ("borrower@example.com", "participant with a loan (one instalment overdue), Stockholm"),
+    ("mentor@example.com", "volunteer mentor of two participants"),
 ]
 
 WOMEN = [
@@ -174,6 +175,11 @@ class Command(BaseCommand):
             programme = self._programme()
             staff = self._staff(programme)
             self._participants(programme, staff)
+            self._borrower(programme, staff)
+            curriculum = self._curriculum(programme, staff)
+            self._module_progress(programme, curriculum)
+            self._sessions(programme, staff)
+            self._mentor(programme, staff)
             self._lending(programme, staff)
             self._site()
         if not quiet:
@@ -402,10 +408,50 @@ class Command(BaseCommand):
                     case=case, author=adviser, text=rng.choice(NOTES), created_at=at + timedelta(days=1)
                 )
 
+    def _borrower(self, programme, staff) -> None:
+        from loans import demo
+
+        demo.borrower_case(programme=programme, staff=staff, make_user=self._user)
+
     def _lending(self, programme, staff) -> None:
         from loans import demo
 
         demo.seed(programme=programme, staff=staff, make_user=self._user, password=PASSWORD)
+
+    # --- Curriculum, sessions and mentoring (content in coaching/demo_curriculum.py) ----------------
+    def _curriculum(self, programme: Programme, staff: dict):
+        from coaching.demo_curriculum import seed_curriculum
+
+        return seed_curriculum(programme, staff["manager@example.com"])
+
+    def _module_progress(self, programme: Programme, curriculum) -> None:
+        from coaching.demo_curriculum import seed_progress
+
+        seed_progress(programme, curriculum, "participant@example.com")
+
+    def _sessions(self, programme: Programme, staff: dict) -> None:
+        from coaching.demo_curriculum import seed_cohorts_and_sessions
+
+        seed_cohorts_and_sessions(
+            programme,
+            {
+                "stockholm": staff["adviser.stockholm@example.com"],
+                "vasteras": staff["adviser.vasteras@example.com"],
+                "orebro": staff["adviser.orebro@example.com"],
+            },
+        )
+
+    def _mentor(self, programme: Programme, staff: dict) -> None:
+        from coaching.demo_curriculum import seed_mentoring
+
+        mentor = self._user("mentor@example.com", "Lena", "Holmberg")
+        Membership.objects.get_or_create(user=mentor, programme=programme, region=None, role=Role.MENTOR)
+        stockholm = CaseFile.objects.filter(programme=programme, region__slug="stockholm", state=Stage.COACHING)
+        mentees = [
+            *stockholm.filter(participant__email="participant@example.com"),
+            *stockholm.exclude(participant__email="participant@example.com").order_by("pk")[:1],
+        ]
+        seed_mentoring(programme, mentor, mentees, staff["adviser.stockholm@example.com"])
 
     def _site(self) -> None:
         from wagtail.models import Page, Site
