@@ -140,10 +140,6 @@ class Participant(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
-
     def save(self, *args, **kwargs):
         self.email_normalized = normalize_email(self.email)
         normalized_phone = normalize_phone(self.phone)
@@ -152,6 +148,10 @@ class Participant(models.Model):
         self.phone_normalized = normalized_phone
         self.name_key = name_key(self.first_name, self.last_name)
         super().save(*args, **kwargs)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
 
     def age_on(self, day: date) -> int | None:
         if not self.date_of_birth:
