@@ -287,7 +287,7 @@ def next_action_done(request, pk: int, action_pk: int):
 def participant_create(request):
     if not access.can_create_participants(request.user):
         raise PermissionDenied
-    regions = list(access.regions_for_new_cases(request.user).select_related("programme").distinct())
+    regions = access.regions_for_new_cases(request.user).select_related("programme").distinct()
     form = NewParticipantForm(request.POST or None, regions=regions)
     duplicates = []
     if request.method == "POST" and form.is_valid():
