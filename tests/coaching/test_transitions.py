@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from coaching import gates
 from coaching.errors import NotAllowed, Refused
@@ -262,3 +264,47 @@ def test_stale_form_is_refused_with_a_message(world, client_for):
 
     assert "moved on meanwhile" in response.content.decode()
     assert fetch(world.case).state == Stage.COACHING
+
+
+def test_case_page_says_why_admission_is_held_back(world, client_for):
+    world.programme.require_permanent_residence = True
+    world.programme.save()
+    case = case_in(world, Stage.INTAKE)
+    case.participant.residence_permit = ResidencePermit.TEMPORARY
+    case.participant.save()
+
+    body = client_for(world.adviser).get(f"/cases/{case.pk}/").content.decode()
+
+    assert "A permanent residence permit (or citizenship) is required." in body
+    assert 'disabled aria-describedby="why-admit"' in body
+
+
+MODEL = {(name, source): target for name, source, target, _kw in LEGAL}
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(steps=st.lists(st.sampled_from(ALL_NAMES), max_size=8))
+def test_any_sequence_of_steps_follows_the_journey_and_logs_each_move(world, steps):
+    # An independent model of the journey: the service must agree with it step by step.
+    case = case_in(world, Stage.MOBILISED)
+    state, moves = Stage.MOBILISED, 0
+
+    for name in steps:
+        target = MODEL.get((name, state))
+        if target is None:
+            with pytest.raises(Refused):
+                case_transition(case_id=case.pk, by=world.adviser, name=name, **ARGS)
+        else:
+            case_transition(case_id=case.pk, by=world.adviser, name=name, **ARGS)
+            state, moves = target, moves + 1
+        assert fetch(case).state == state
+
+    events = list(CaseEvent.objects.filter(case=case).order_by("id"))
+    assert len(events) == moves
+    assert all(a.to_state == b.from_state for a, b in zip(events, events[1:], strict=False))
+    if events:
+        assert (events[0].from_state, events[-1].to_state) == (Stage.MOBILISED, state)
