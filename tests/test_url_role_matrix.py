@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from coaching.models import CaseEvent, CaseFile, NextAction, Note
 
 from .conftest import ROLES
+from .factories import NextActionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +202,12 @@ def test_admin_login_pages_redirect_to_allauth(client, url):
 
 def test_staff_administrator_reaches_the_django_admin(world, client_for):
     assert client_for(world.administrator).get("/admin/").status_code == 200
+
+
+def test_an_action_of_another_case_cannot_be_completed_through_a_case_she_may_work_on(world, client_for):
+    foreign = NextActionFactory(case=world.other_case)
+
+    response = client_for(world.adviser).post(f"/cases/{world.case.pk}/actions/{foreign.pk}/done/")
+
+    assert response.status_code == 404
+    assert NextAction.objects.get(pk=foreign.pk).done_at is None
