@@ -58,6 +58,8 @@ def is_eligible(case) -> bool:
 
 
 is_eligible.message = _("The participant does not meet the programme's eligibility rules.")
+# Why not, in words the adviser can act on (services.unmet_conditions shows these instead of the message).
+is_eligible.explain = lambda case: eligibility_problems(case.participant, case.programme)
 
 
 def mandatory_modules_approved(case) -> bool:

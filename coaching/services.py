@@ -66,7 +66,12 @@ def unmet_conditions(case: CaseFile, name: str) -> list[str]:
     fsm_transition = meta.get_transition(case.state)
     if fsm_transition is None:
         return [_("Not possible from the stage %(stage)s.") % {"stage": case.get_state_display()}]
-    return [str(getattr(cond, "message", cond.__name__)) for cond in fsm_transition.conditions if not cond(case)]
+    messages: list[str] = []
+    for cond in fsm_transition.conditions:
+        if not cond(case):
+            explain = getattr(cond, "explain", None)
+            messages.extend((explain(case) if explain else []) or [str(getattr(cond, "message", cond.__name__))])
+    return messages
 
 
 def transitions_for(case: CaseFile, user) -> list[dict]:

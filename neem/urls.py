@@ -1,20 +1,17 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import staff_views, views
 
-# Every login door goes through allauth, so MFA and its rate limits apply everywhere.
-login_through_allauth = RedirectView.as_view(pattern_name="account_login", query_string=True)
-
 urlpatterns = [
-    path("admin/login/", login_through_allauth),
+    # Every login door goes through allauth, so MFA and its rate limits apply everywhere.
+    path("admin/login/", views.admin_login_door),
     path("admin/", admin.site.urls),
-    path("cms-admin/login/", login_through_allauth),
+    path("cms-admin/login/", views.admin_login_door),
     path("cms-admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),

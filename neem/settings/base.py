@@ -169,7 +169,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Wagtail -----------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Neem"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
-WAGTAILADMIN_LOGIN_URL = "account_login"
+# Wagtail's own login URL is served by neem.views.admin_login_door, which sends people on to allauth.
+WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 

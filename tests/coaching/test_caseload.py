@@ -1,0 +1,174 @@
+"""The caseload list: scoped, filtered, overdue first, paginated, in a constant number of queries."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.test import override_settings
+
+from coaching.models import Stage
+from coaching.services import case_transition, note_add
+
+from ..factories import CaseFileFactory, NextActionFactory, ParticipantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def names(response) -> list[str]:
+    return [case.participant.full_name for case in response.context["page"].object_list]
+
+
+def test_adviser_sees_her_own_cases_by_default(world, client_for):
+    CaseFileFactory(region=world.north, adviser=world.colleague, participant__first_name="Colleagues")
+
+    response = client_for(world.adviser).get("/cases/")
+
+    assert response.status_code == 200
+    assert names(response) == ["Amal Yusuf"]
+
+
+def test_adviser_can_list_all_cases_of_her_region_but_not_of_others(world, client_for):
+    CaseFileFactory(region=world.north, adviser=world.colleague, participant__first_name="Colleagues")
+
+    response = client_for(world.adviser).get("/cases/", {"all": "1"})
+
+    assert sorted(n.split()[0] for n in names(response)) == ["Amal", "Colleagues"]
+    assert "Rania" not in response.content.decode()
+
+
+def test_manager_lists_every_region(world, client_for):
+    response = client_for(world.manager).get("/cases/")
+    assert sorted(names(response)) == ["Amal Yusuf", "Rania Khalil"]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"stage": "intake"}, ["Rania Khalil"]),
+        ({"stage": "coaching"}, ["Amal Yusuf"]),
+        ({"region": "south"}, ["Rania Khalil"]),
+        ({"adviser": "adviser"}, ["Amal Yusuf"]),
+        ({"adviser": "none"}, ["Nadia Unassigned"]),
+        ({"q": "YUSÚF"}, ["Amal Yusuf"]),
+        ({"q": "åmal yusuf"}, ["Amal Yusuf"]),
+        ({"q": "amal@example"}, ["Amal Yusuf"]),
+        ({"q": "070-000 00 42"}, ["Nadia Unassigned"]),
+        ({"q": "+46700000042"}, ["Nadia Unassigned"]),
+        ({"q": "nobody"}, []),
+    ],
+)
+def test_filters(world, client_for, params, expected):
+    CaseFileFactory(
+        region=world.north,
+        participant=ParticipantFactory(first_name="Nadia", last_name="Unassigned", phone="+46700000042"),
+    )
+    params = dict(params)
+    if params.get("region") == "south":
+        params["region"] = world.south.pk
+    if params.get("adviser") == "adviser":
+        params["adviser"] = world.adviser.pk
+
+    response = client_for(world.manager).get("/cases/", params)
+
+    assert response.status_code == 200
+    assert sorted(names(response)) == expected
+
+
+def test_closed_cases_are_hidden_unless_asked_for(world, client_for):
+    CaseFileFactory(region=world.north, state=Stage.CLOSED, participant__first_name="Closed")
+    client = client_for(world.lead)
+
+    assert "Closed" not in " ".join(names(client.get("/cases/")))
+    assert "Closed" in " ".join(names(client.get("/cases/", {"include_closed": "on"})))
+    assert [n.split()[0] for n in names(client.get("/cases/", {"stage": "closed"}))] == ["Closed"]
+
+
+def test_overdue_next_actions_come_first(world, client_for):
+    today = date.today()
+    soon = CaseFileFactory(region=world.north, participant__last_name="Aaa-soon")
+    NextActionFactory(case=soon, due_date=today + timedelta(days=2))
+    late = CaseFileFactory(region=world.north, participant__last_name="Zzz-late")
+    NextActionFactory(case=late, due_date=today - timedelta(days=3))
+    done_late = CaseFileFactory(region=world.north, participant__last_name="Bbb-done")
+    NextActionFactory(case=done_late, due_date=today - timedelta(days=30), done_at="2026-01-01T10:00Z")
+    world.action.due_date = today + timedelta(days=1)
+    world.action.save()
+
+    response = client_for(world.lead).get("/cases/", {"sort": "name"})
+
+    listed = [case.participant.last_name for case in response.context["page"].object_list]
+    assert listed[0] == "Zzz-late"
+    assert listed[1:] == sorted(listed[1:])
+    assert response.context["page"].object_list[0].overdue is True
+    assert "badge-overdue" in response.content.decode()
+
+    by_due = client_for(world.lead).get("/cases/")
+    assert [c.participant.last_name for c in by_due.context["page"].object_list][:3] == [
+        "Zzz-late",
+        "Yusuf",
+        "Aaa-soon",
+    ]
+
+
+@override_settings(NEEM_CASELOAD_PAGE_SIZE=3)
+def test_pagination_keeps_the_filters(world, client_for):
+    for index in range(6):
+        CaseFileFactory(region=world.north, state=Stage.INTAKE, participant__last_name=f"Paged{index}")
+    client = client_for(world.lead)
+
+    first = client.get("/cases/", {"stage": "intake", "sort": "name"})
+    second = client.get("/cases/", {"stage": "intake", "sort": "name", "page": "2"})
+
+    assert first.context["page"].paginator.count == 6
+    assert [c.participant.last_name for c in first.context["page"].object_list] == ["Paged0", "Paged1", "Paged2"]
+    assert [c.participant.last_name for c in second.context["page"].object_list] == ["Paged3", "Paged4", "Paged5"]
+    body = first.content.decode()
+    assert "Page 1 of 2" in body
+    assert "stage=intake" in body and "page=2" in body
+
+
+def make_cases(world, count: int) -> None:
+    for _ in range(count):
+        case = CaseFileFactory(region=world.north, adviser=world.adviser, state=Stage.COACHING)
+        NextActionFactory(case=case)
+
+
+# The caseload page of a region lead (with her next-action panel) and of an adviser.
+# session, user, scope, regions, advisers, count, my next actions, the navigation's "is she a
+# participant?" and the page of cases: 9, with 5 cases as with 15.
+CASELOAD_QUERIES = {"lead": 9, "adviser": 9}
+
+
+@pytest.mark.parametrize("who", ["lead", "adviser"])
+def test_caseload_query_count_does_not_grow_with_the_cases(world, client_for, django_assert_num_queries, who):
+    client = client_for(getattr(world, who))
+    make_cases(world, 4)
+    with django_assert_num_queries(CASELOAD_QUERIES[who]):
+        response = client.get("/cases/")
+    assert len(response.context["page"].object_list) == 5
+
+    make_cases(world, 10)
+    with django_assert_num_queries(CASELOAD_QUERIES[who]):
+        response = client.get("/cases/")
+    assert len(response.context["page"].object_list) == 15
+
+
+# session, user, scope, the case, its participant's cases (may she edit?), two history tables,
+# the navigation's participant check, actions, notes, events: 11 whatever the timeline's length.
+CASE_PAGE_QUERIES = 11
+
+
+def test_case_page_query_count_does_not_grow_with_the_timeline(world, client_for, django_assert_num_queries):
+    client = client_for(world.adviser)
+    case_transition(case_id=world.case.pk, by=world.adviser, name="start_business_plan")
+    note_add(case=world.case, by=world.adviser, text="First note")
+    with django_assert_num_queries(CASE_PAGE_QUERIES):
+        client.get(f"/cases/{world.case.pk}/")
+
+    for index in range(6):
+        note_add(case=world.case, by=world.lead, text=f"Note {index}")
+    case_transition(case_id=world.case.pk, by=world.lead, name="skip_loan")
+    with django_assert_num_queries(CASE_PAGE_QUERIES):
+        response = client.get(f"/cases/{world.case.pk}/")
+    assert len(response.context["events"]) == 9
