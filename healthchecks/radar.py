@@ -36,10 +36,12 @@ def _polygon(points: Sequence[tuple[float, float]]) -> str:
     return " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
 
 
-def radar(axis_count: int, series: Sequence[Sequence[int | None]], *, maximum: int = 5, size: int = 320) -> Radar:
+def radar(
+    axis_count: int, series: Sequence[Sequence[int | None]], *, maximum: int = 5, size: int = 440, margin: int = 110
+) -> Radar:
     """Axes, grid rings and one polygon per series; a missing score sits at the centre."""
     center = size / 2
-    radius = size / 2 - 60  # room for the labels
+    radius = size / 2 - margin  # room for the labels
     count = max(axis_count, 3)  # a polygon needs three corners
     axes = []
     for i in range(axis_count):

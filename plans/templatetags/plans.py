@@ -20,6 +20,15 @@ def money(value, currency: str = "SEK") -> str:
 
 
 @register.filter
+def amount(value, currency: str = "SEK") -> str:
+    """Like money, without the currency code: for tables whose heading names the currency."""
+    if value is None or value == "":
+        return "—"
+    places = 0 if budget.quantum(currency) == Decimal("1") else 2
+    return number_format(budget.money(value, currency), decimal_pos=places, force_grouping=True)
+
+
+@register.filter
 def startup_category(value: str) -> str:
     from ..forms import STARTUP_CATEGORY_CHOICES
 

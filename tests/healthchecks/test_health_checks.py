@@ -147,7 +147,7 @@ def test_the_case_page_shows_rounds_side_by_side_with_a_radar_chart(
 
 
 def test_radar_geometry():
-    shape = radar.radar(4, [[5, 5, 5, 5], [0, None, 0, 0]], size=320)
+    shape = radar.radar(4, [[5, 5, 5, 5], [0, None, 0, 0]], size=320, margin=60)
     # Radius 100 around (160, 160); the first axis points up, the second to the right.
     assert shape.axes[0].x == pytest.approx(160) and shape.axes[0].y == pytest.approx(60)
     assert shape.axes[1].x == pytest.approx(260) and shape.axes[1].y == pytest.approx(160)
