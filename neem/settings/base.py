@@ -18,6 +18,8 @@ INSTALLED_APPS = [
     "neem",
     "coaching",
     "loans",
+    "plans",
+    "healthchecks",
     "cms",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -163,6 +163,206 @@ NOTES = [
     "Language support needed for the regulations module.",
 ]
 
+HEALTH_AREAS = [
+    # code, label, statement, Swedish label, Swedish statement
+    (
+        "vision",
+        "Vision",
+        "I know what I want my business to be in three years.",
+        "Vision",
+        "Jag vet vad jag vill att mitt företag ska vara om tre år.",
+    ),
+    (
+        "strategy",
+        "Strategy",
+        "I know how I will get there and what I will not do.",
+        "Strategi",
+        "Jag vet hur jag ska nå dit och vad jag inte ska göra.",
+    ),
+    (
+        "action_plan",
+        "Action plan",
+        "I have a plan with steps and dates for the coming months.",
+        "Handlingsplan",
+        "Jag har en plan med steg och datum för de kommande månaderna.",
+    ),
+    (
+        "finance",
+        "Finance and budgeting",
+        "I can make and follow a budget for my business.",
+        "Ekonomi och budget",
+        "Jag kan göra och följa en budget för mitt företag.",
+    ),
+    (
+        "bookkeeping",
+        "Bookkeeping",
+        "I know how to keep my accounts and receipts in order.",
+        "Bokföring",
+        "Jag vet hur jag håller ordning på bokföring och kvitton.",
+    ),
+    (
+        "financing",
+        "Financing",
+        "I know where the money to start will come from.",
+        "Finansiering",
+        "Jag vet varifrån pengarna till starten ska komma.",
+    ),
+    (
+        "marketing",
+        "Marketing and sales",
+        "I know who my customers are and how to reach them.",
+        "Marknadsföring och försäljning",
+        "Jag vet vilka mina kunder är och hur jag når dem.",
+    ),
+    (
+        "network",
+        "Network",
+        "I have people and organisations around me who can help my business.",
+        "Nätverk",
+        "Jag har människor och organisationer omkring mig som kan hjälpa mitt företag.",
+    ),
+    (
+        "regulations",
+        "Rules and regulations",
+        "I know the rules for my business: company form, taxes, permits.",
+        "Regler",
+        "Jag känner till reglerna för mitt företag: företagsform, skatter, tillstånd.",
+    ),
+    (
+        "follow_up",
+        "Following up",
+        "I check regularly how I am doing and change course when needed.",
+        "Uppföljning",
+        "Jag följer regelbundet upp hur det går och ändrar kurs vid behov.",
+    ),
+]
+
+# name, what, where, start-up lines (category, label, amount), revenue per month at full speed, cost of goods %,
+# fixed costs per month (label, amount)
+DEMO_BUSINESSES = [
+    (
+        "catering",
+        "Home-style catering for offices and parties",
+        "a rented commercial kitchen",
+        [
+            ("equipment", "Commercial oven and hob", 28000),
+            ("equipment", "Cool boxes and thermoboxes", 6500),
+            ("stock", "Ingredients and packaging", 5000),
+            ("deposits", "Kitchen rent deposit", 9000),
+            ("launch", "Food-business registration and flyers", 3500),
+        ],
+        32000,
+        38,
+        [("Kitchen rent", 4500), ("Insurance", 350), ("Phone and web", 400), ("Car costs", 1800)],
+    ),
+    (
+        "tailoring",
+        "Tailoring, alterations and made-to-measure dresses",
+        "a small studio by the square",
+        [
+            ("equipment", "Industrial sewing machine", 14500),
+            ("equipment", "Overlock and cutting table", 9800),
+            ("stock", "Fabric and thread", 6000),
+            ("deposits", "Studio rent deposit", 7500),
+            ("launch", "Sign, flyers and web page", 4200),
+        ],
+        24000,
+        25,
+        [("Studio rent", 3750), ("Insurance", 300), ("Phone and web", 350)],
+    ),
+    (
+        "salon",
+        "Hair salon specialising in curly and afro-textured hair",
+        "a chair rented in an existing salon",
+        [
+            ("equipment", "Chair, mirror and tools", 12000),
+            ("stock", "Hair products", 8000),
+            ("launch", "Booking system and opening offer", 3000),
+        ],
+        28000,
+        22,
+        [("Chair rent", 5000), ("Insurance", 300), ("Booking system", 250)],
+    ),
+    (
+        "cleaning",
+        "Cleaning for homes and small offices (RUT-eligible)",
+        "home, with a car",
+        [
+            ("equipment", "Vacuum cleaners and tools", 9000),
+            ("stock", "Cleaning products", 2500),
+            ("launch", "Registration, insurance and flyers", 4500),
+        ],
+        30000,
+        8,
+        [("Car and fuel", 2800), ("Insurance", 450), ("Phone and accounting app", 500)],
+    ),
+    (
+        "bakery",
+        "Bakery of Syrian pastries for cafés and markets",
+        "a shared bakery kitchen",
+        [
+            ("equipment", "Ovens and trays", 22000),
+            ("stock", "Flour, nuts and syrup", 4500),
+            ("deposits", "Market stall deposit", 2000),
+            ("launch", "Packaging design and permits", 3800),
+        ],
+        26000,
+        35,
+        [("Kitchen time", 3200), ("Market stall", 1200), ("Insurance", 300)],
+    ),
+]
+
+
+def _plan_sections(idea, *, first: bool) -> dict:
+    what, where = idea[1], idea[2]
+    sections = {
+        "business_idea": f"{what}. Customers pay for quality, reliability and a personal touch.",
+        "product": f"{what}. Prices are set from the cost of materials plus time, checked against competitors.",
+        "premises": f"I will work from {where}. The equipment is listed in the budget.",
+        "market": "Customers are households and small businesses nearby; three competitors within 2 km.",
+    }
+    if not first:
+        sections.update(
+            {
+                "innovation": "I serve customers in their own languages and offer times that suit working parents.",
+                "marketing": "Word of mouth in associations, a Facebook page, flyers at the library and the mosque, "
+                "an opening offer for the first month.",
+                "regulations": "Sole trader (enskild firma) registered for F-tax and VAT; insurance for the business; "
+                "bookkeeping in an app, year-end with an accountant.",
+            }
+        )
+    return sections
+
+
+def _plan_budget(idea, rng, *, cautious: bool):
+    from plans.budget import BudgetInput, FixedCost, StartupLine
+
+    startup_lines, full_revenue, cogs, fixed = idea[3], idea[4], idea[5], idea[6]
+    startup = [StartupLine(cat, label, Decimal(amount)) for cat, label, amount in startup_lines]
+    total = sum(line.amount for line in startup)
+    own = Decimal(rng.randrange(3000, 12000, 500))
+    drawings = Decimal(rng.choice([2000, 3000, 4000]))
+    # A reviewed plan borrows a buffer for the slow first months; a first draft often forgets it.
+    months_of_buffer = 4 if cautious else rng.choice([0, 1])
+    buffer = (sum(Decimal(amount) for _label, amount in fixed) + drawings) * months_of_buffer
+    loan = max(Decimal("0"), (total - own + buffer).quantize(Decimal("1000")))
+    ramp = [Decimal("0.2"), Decimal("0.35"), Decimal("0.5"), Decimal("0.65"), Decimal("0.8"), Decimal("0.9")]
+    factor = Decimal("0.85") if cautious else Decimal("1")
+    revenue = [
+        (Decimal(full_revenue) * (ramp[m] if m < len(ramp) else Decimal("1")) * factor).quantize(Decimal("100"))
+        for m in range(12)
+    ]
+    return BudgetInput(
+        startup=startup,
+        own_savings=own,
+        loan=loan,
+        revenue=revenue,
+        cogs_percent=Decimal(cogs),
+        fixed_costs=[FixedCost(label, Decimal(amount)) for label, amount in fixed],
+        loan_repayment=(loan / 36).quantize(Decimal("1")) if loan else Decimal("0"),
+        owner_drawings=drawings,
+    )
+
 
 class Command(BaseCommand):
     help = "Load the demo programme, staff logins and participants (safe to run again)."
@@ -180,6 +380,9 @@ class Command(BaseCommand):
             self._module_progress(programme, curriculum)
             self._sessions(programme, staff)
             self._mentor(programme, staff)
+            questionnaire = self._health_questionnaire(programme)
+            self._plans(programme, staff)
+            self._health_checks(programme, questionnaire)
             self._lending(programme, staff)
             self._site()
         if not quiet:
@@ -452,6 +655,107 @@ class Command(BaseCommand):
             *stockholm.exclude(participant__email="participant@example.com").order_by("pk")[:1],
         ]
         seed_mentoring(programme, mentor, mentees, staff["adviser.stockholm@example.com"])
+
+    # --- Business plans and health checks -----------------------------------------------------
+    def _health_questionnaire(self, programme: Programme):
+        from healthchecks.models import Area, Questionnaire
+
+        questionnaire = Questionnaire.objects.filter(programme=programme, active=True).first()
+        if questionnaire is None:
+            questionnaire = Questionnaire.objects.create(programme=programme, name="Health check for new entrepreneurs")
+        for order, (code, label, question, sv_label, sv_question) in enumerate(HEALTH_AREAS):
+            Area.objects.get_or_create(
+                questionnaire=questionnaire,
+                code=code,
+                defaults={
+                    "label": label,
+                    "question": question,
+                    "order": order,
+                    "translations": {"sv": {"label": sv_label, "question": sv_question}},
+                },
+            )
+        return questionnaire
+
+    def _plans(self, programme: Programme, staff: dict) -> None:
+        """Plans for cases from the business-plan stage on (approved from the loan stage on), and
+        a draft by the demo participant. Written through the services, so the timeline is real."""
+        from plans import services as plan_services
+        from plans.models import BusinessPlan
+
+        leads = {m.region_id: m.user for m in Membership.objects.filter(programme=programme, role=Role.REGION_LEAD)}
+        rng = random.Random(4711)
+        cases = (
+            CaseFile.objects.filter(
+                programme=programme, state__in=[Stage.BUSINESS_PLAN, Stage.LOAN, Stage.FOLLOW_UP], adviser__isnull=False
+            )
+            .exclude(pk__in=BusinessPlan.objects.values("case_id"))
+            .select_related("participant", "programme", "region", "adviser")
+            .order_by("pk")
+        )
+        for index, case in enumerate(cases):
+            idea = DEMO_BUSINESSES[index % len(DEMO_BUSINESSES)]
+            plan_services.plan_save_sections(case=case, by=case.adviser, sections=_plan_sections(idea, first=True))
+            plan_services.plan_save_budget(case=case, by=case.adviser, data=_plan_budget(idea, rng, cautious=False))
+            plan_services.plan_save_sections(case=case, by=case.adviser, sections=_plan_sections(idea, first=False))
+            if case.state == Stage.BUSINESS_PLAN and index % 2:
+                continue  # still being written
+            plan_services.plan_save_budget(case=case, by=case.adviser, data=_plan_budget(idea, rng, cautious=True))
+            plan_services.plan_submit(case=case, by=case.adviser)
+            if case.state in (Stage.LOAN, Stage.FOLLOW_UP):
+                plan_services.plan_approve(case=case, by=leads[case.region_id])
+        demo = (
+            CaseFile.objects.filter(programme=programme, participant__user__email="participant@example.com")
+            .exclude(pk__in=BusinessPlan.objects.values("case_id"))
+            .select_related("participant", "programme", "region", "adviser")
+            .first()
+        )
+        if demo is not None:
+            user = demo.participant.user
+            idea = DEMO_BUSINESSES[0]
+            plan_services.plan_save_sections(
+                case=demo,
+                by=user,
+                sections={
+                    "business_idea": "Somali and Swedish home cooking for offices and family parties in "
+                    "Rinkeby and Kista, delivered warm at lunch.",
+                    "product": "Lunch boxes (sambusa, rice and stew, salads) and party catering for 20-80 "
+                    "guests. I need a food-business registration from the municipality.",
+                },
+            )
+            plan_services.plan_save_budget(case=demo, by=user, data=_plan_budget(idea, rng, cautious=False))
+
+    def _health_checks(self, programme: Programme, questionnaire) -> None:
+        """Rounds taken with the adviser; the demo participant has her midway round open to fill in."""
+        from healthchecks import services as health_services
+        from healthchecks.models import Round
+
+        rng = random.Random(1234)
+        areas = list(questionnaire.areas.all())
+        cases = (
+            CaseFile.objects.filter(
+                programme=programme,
+                state__in=[Stage.COACHING, Stage.BUSINESS_PLAN, Stage.FOLLOW_UP],
+                adviser__isnull=False,
+            )
+            .select_related("participant", "programme", "region", "adviser")
+            .order_by("pk")
+        )
+        for index, case in enumerate(cases):
+            if Round.objects.filter(case=case).exists() or (case.state == Stage.COACHING and index % 3 == 2):
+                continue
+            is_demo = bool(case.participant.user_id)
+            kinds = {Stage.COACHING: ["start"], Stage.BUSINESS_PLAN: ["start", "midway"]}.get(
+                case.state, ["start", "midway", "end"]
+            )
+            if is_demo:
+                kinds = ["start", "midway"]
+            level = {area.pk: rng.randint(1, 3) for area in areas}
+            for kind in kinds:
+                health_round = health_services.round_open(case=case, by=case.adviser, kind=kind)
+                if is_demo and kind == "midway":
+                    continue  # she fills this one in herself
+                health_services.round_fill(round_id=health_round.pk, by=case.adviser, scores=dict(level))
+                level = {pk: min(5, value + rng.choice([0, 1, 1, 2])) for pk, value in level.items()}
 
     def _site(self) -> None:
         from wagtail.models import Page, Site

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlansConfig(AppConfig):
+    name = "plans"
+    verbose_name = _("Business plans")
+
+    def ready(self) -> None:
+        from coaching import gates
+
+        from .selectors import case_has_approved_plan
+
+        gates.register("business_plan_approved", case_has_approved_plan)
