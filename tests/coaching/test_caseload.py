@@ -6,9 +6,10 @@ from datetime import date, timedelta
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from coaching.models import Stage
-from coaching.services import case_transition, note_add
+from coaching.services import case_transition, next_action_add, note_add
 
 from ..factories import CaseFileFactory, NextActionFactory, ParticipantFactory
 
@@ -154,9 +155,11 @@ def test_caseload_query_count_does_not_grow_with_the_cases(world, client_for, dj
     assert len(response.context["page"].object_list) == 15
 
 
-# session, user, scope, the case, its participant's cases (may she edit?), two history tables,
-# the navigation's participant check, actions, notes, events: 11 whatever the timeline's length.
-CASE_PAGE_QUERIES = 11
+# session, user, scope, the case, its participant's cases (may she edit?), the plan gate of the two
+# steps on offer (2), two history tables, the navigation's participant check, the panels (modules,
+# hours, mentoring, plan, health-check rounds and questionnaire), actions, notes, events: 19 whatever
+# the timeline's length.
+CASE_PAGE_QUERIES = 19
 
 
 def test_case_page_query_count_does_not_grow_with_the_timeline(world, client_for, django_assert_num_queries):
@@ -168,7 +171,7 @@ def test_case_page_query_count_does_not_grow_with_the_timeline(world, client_for
 
     for index in range(6):
         note_add(case=world.case, by=world.lead, text=f"Note {index}")
-    case_transition(case_id=world.case.pk, by=world.lead, name="skip_loan")
+    next_action_add(case=world.case, by=world.lead, title="Call her", due_date=timezone.localdate())
     with django_assert_num_queries(CASE_PAGE_QUERIES):
         response = client.get(f"/cases/{world.case.pk}/")
-    assert len(response.context["events"]) == 9
+    assert len(response.context["events"]) >= 9

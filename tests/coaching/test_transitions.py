@@ -186,7 +186,7 @@ def test_a_registered_gate_blocks_the_business_plan(world, modules_not_approved)
 
 def test_the_gate_is_open_again_once_the_check_is_unregistered(world):
     # Guards against a leaked registration from the test above (same process, any order).
-    assert gates._extra_checks.get("mandatory_modules_approved", []) == []
+    assert all(check.__module__ != __name__ for check in gates._extra_checks.get("mandatory_modules_approved", []))
     case_transition(case_id=world.case.pk, by=world.adviser, name="start_business_plan")
     assert fetch(world.case).state == Stage.BUSINESS_PLAN
 
