@@ -17,6 +17,7 @@ class Scope:
     manager_programmes: frozenset[int] = field(default_factory=frozenset)
     admin_programmes: frozenset[int] = field(default_factory=frozenset)
     committee_programmes: frozenset[int] = field(default_factory=frozenset)
+    editor_programmes: frozenset[int] = field(default_factory=frozenset)
     # region -> programme, for every region the user holds a role in
     region_programme: dict[int, int] = field(default_factory=dict)
 
@@ -28,6 +29,7 @@ class Scope:
             or self.manager_programmes
             or self.admin_programmes
             or self.committee_programmes
+            or self.editor_programmes
         )
 
     @property
@@ -37,6 +39,7 @@ class Scope:
             self.manager_programmes
             | self.admin_programmes
             | self.committee_programmes
+            | self.editor_programmes
             | frozenset(self.region_programme.values())
         )
 
@@ -58,7 +61,7 @@ def scope_of(user) -> Scope:
     cached = getattr(user, "_neem_scope", None)
     if cached is not None:
         return cached
-    adviser, lead, manager, admin, committee = set(), set(), set(), set(), set()
+    adviser, lead, manager, admin, committee, editor = set(), set(), set(), set(), set(), set()
     region_programme: dict[int, int] = {}
     for role, programme_id, region_id in Membership.objects.filter(user=user).values_list(
         "role", "programme_id", "region_id"
@@ -75,12 +78,15 @@ def scope_of(user) -> Scope:
             admin.add(programme_id)
         elif role == Role.COMMITTEE:
             committee.add(programme_id)
+        elif role == Role.EDITOR:
+            editor.add(programme_id)
     scope = Scope(
         adviser_regions=frozenset(adviser),
         lead_regions=frozenset(lead),
         manager_programmes=frozenset(manager),
         admin_programmes=frozenset(admin),
         committee_programmes=frozenset(committee),
+        editor_programmes=frozenset(editor),
         region_programme=region_programme,
     )
     user._neem_scope = scope

@@ -15,6 +15,7 @@ def navigation(request):
             "committee": bool(scope.committee_programmes),
             "my_page": bool(user and user.is_authenticated and hasattr(user, "participant")),
             "admin": bool(user and user.is_authenticated and user.is_staff),
+            "site_editor": bool(user and user.is_authenticated and user.has_perm("wagtailadmin.access_admin")),
         },
         "text_direction": "rtl" if get_language_bidi() or language.split("-")[0] in settings.RTL_LANGUAGES else "ltr",
     }

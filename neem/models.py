@@ -142,6 +142,8 @@ class Role(models.TextChoices):
     COMMITTEE = "committee", _("committee member")
     MANAGER = "manager", _("programme manager")
     ADMINISTRATOR = "administrator", _("administrator")
+    # Edits the public site (the Wagtail admin at /cms-admin/); sees no cases.
+    EDITOR = "editor", _("site editor")
 
 
 REGION_ROLES = {Role.ADVISER, Role.REGION_LEAD}
