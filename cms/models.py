@@ -106,6 +106,14 @@ class HomePage(Page):
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "cms.StandardPage",
+        "cms.RegionPage",
+        "cms.WorkshopIndexPage",
+        "cms.InterestPage",
+        "cms.StoryIndexPage",
+        "cms.NewsIndexPage",
+    ]
 
     class Meta:
         verbose_name = _("home page")

@@ -126,7 +126,7 @@ def send_confirmation(*, participant_id: int, page_id: int, registration_id: int
             "date": date_format(workshop.date, "DATE_FORMAT") if workshop else "",
             "start": time_format(workshop.start_time, "H:i") if workshop else "",
             "end": time_format(workshop.end_time, "H:i") if workshop else "",
-            "workshop_url": workshop.get_full_url() if workshop else "",
+            "workshop_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + workshop.get_url() if workshop else "",
             "site_name": settings.WAGTAIL_SITE_NAME,
         }
         body = render_to_string("cms/email/sign_up_confirmation.txt", context)

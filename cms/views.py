@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -162,6 +163,14 @@ class AllLanguagesSitemap(Sitemap):
         for root in site.root_page.get_translations(inclusive=True):
             condition |= Q(path__startswith=root.path)
         return Page.objects.live().public().filter(condition).order_by("path").defer_streamfields().specific()
+
+    def _urls(self, page, protocol, domain):
+        # Wagtail writes the Site record's host; the demo's default site answers on any host, so
+        # the addresses follow the request instead.
+        urls = super()._urls(page, protocol, domain)
+        for url in urls:
+            url["location"] = self.request.build_absolute_uri(urlsplit(url["location"]).path)
+        return urls
 
 
 def sitemap(request):
