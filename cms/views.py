@@ -72,7 +72,7 @@ def sign_up(request, *, page):
         # Looks like a success, so the robot learns nothing; nothing is stored.
         logger.info("Sign-up honeypot filled on page %s", page.pk)
         messages.success(request, _("Thank you! We have received your sign-up."))
-        return redirect(page.get_url(request))
+        return redirect(page.get_url(request) + "#main")
     data = form.cleaned_data
     try:
         result = services.sign_up(
@@ -96,7 +96,8 @@ def sign_up(request, *, page):
             form.data["waiting_list"] = "True"
         return _render_form(request, page, form, status=409)
     messages.success(request, _confirmation_message(page, result, data))
-    return redirect(page.get_url(request))
+    # To the top of the page, where the confirmation is (the form's #sign-up would be kept otherwise).
+    return redirect(page.get_url(request) + "#main")
 
 
 def _confirmation_message(page, result, data) -> str:

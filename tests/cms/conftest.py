@@ -78,11 +78,12 @@ def en(db):
 
 @pytest.fixture
 def home(en, sv):
-    root = Page.get_first_root_node()
+    # A transactional test flushes what Wagtail's migrations created: the tree's root and the site.
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root", locale=en))
     page = add(root, HomePage(title="Neem", slug="neem-home", locale=en, intro="Start your business."))
-    site = Site.objects.get(is_default_site=True)
-    site.root_page = page
-    site.save()
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": page}
+    )
     cache.clear()
     return page
 

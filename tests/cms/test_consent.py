@@ -89,7 +89,9 @@ def django_image(db):
     from django.core.files.images import ImageFile
     from PIL import Image as PILImage
     from wagtail.images.models import Image
+    from wagtail.models import Collection
 
+    Collection.get_first_root_node() or Collection.add_root(name="Root")  # a transactional test may have flushed it
     buffer = io.BytesIO()
     PILImage.new("RGB", (40, 40), "#005a4e").save(buffer, format="PNG")
     return Image.objects.create(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.utils import timezone
-from wagtail.models import Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
@@ -30,9 +30,11 @@ class PageTypesTests(WagtailPageTestCase):
             name="Neem", slug="neem", currency="SEK", start_date="2026-01-01", end_date="2028-12-31"
         )
         cls.region = Region.objects.create(programme=programme, name="Stockholm", slug="stockholm")
-        cls.home = HomePage(title="Neem", slug="neem-home")
-        Page.get_first_root_node().add_child(instance=cls.home)
-        Site.objects.filter(is_default_site=True).update(root_page=cls.home)
+        cls.home = HomePage(title="Neem", slug="neem-home", locale=Locale.objects.get_or_create(language_code="en")[0])
+        root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+        root.add_child(instance=cls.home)
+        Site.objects.update_or_create(is_default_site=True, defaults={"hostname": "localhost", "root_page": cls.home})
+        Collection.get_first_root_node() or Collection.add_root(name="Root")
         cls.workshops = WorkshopIndexPage(title="Workshops", slug="workshops")
         cls.home.add_child(instance=cls.workshops)
 

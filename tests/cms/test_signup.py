@@ -29,7 +29,7 @@ def test_workshop_sign_up_opens_a_mobilised_case_in_the_region_queue(
         response = sign_up(client, workshop, region=stockholm.pk)
 
     assert response.status_code == 302
-    assert response["Location"] == workshop.url
+    assert response["Location"] == workshop.url + "#main"
     person = Participant.objects.get()
     assert (person.full_name, person.email, person.phone) == (
         "Amina Hassan",
