@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor(make_user, programme):
+def editor(make_user, programme, home):  # after the page tree exists: the group gets rights on its root
     user = make_user("editor@example.com")
     Membership.objects.create(user=user, programme=programme, role=Role.EDITOR)
     return user
