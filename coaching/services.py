@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, override
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from neem import access
-from neem.models import Region, Role
+from neem.models import Programme, Region, Role
 
 from . import gates, signals
 from .errors import NotAllowed, Refused
@@ -27,6 +28,7 @@ from .models import (
     Stage,
     WithdrawalReason,
 )
+from .normalize import normalize_email, normalize_phone
 
 OPEN_STAGE_VALUES = [str(s) for s in OPEN_STAGES]
 
@@ -210,6 +212,78 @@ def participant_create(*, by, data: dict, region: Region, adviser=None) -> tuple
         if adviser:
             _log(case, kind=CaseEvent.Kind.ASSIGNED, by=by, data={"adviser": adviser.pk, "name": str(adviser)})
     return participant, case
+
+
+def participant_sign_up(
+    *, data: dict, region: Region, source: str, language: str, via: str = ""
+) -> tuple[Participant, CaseFile, bool]:
+    """A person signs herself up on the public site: find her or register her, and put her in the region's queue.
+
+    She is found by the same normalised e-mail address, or the same phone number when the addresses do not
+    differ (family members often share a phone). Her case in the region's programme is opened in
+    `mobilised` with no adviser, or reused if she has one. No staff user acts: the timeline says it came
+    from the web (`via` names the workshop or page). An anonymous form never overwrites what staff have
+    recorded; it only fills in blanks and renews the consent. Returns (participant, case, created).
+    """
+    email = normalize_email(data.get("email"))
+    phone = normalize_phone(data.get("phone"))
+    first_name = (data.get("first_name") or "").strip()
+    last_name = (data.get("last_name") or "").strip()
+    if not (first_name and last_name and (email or phone)):
+        raise Refused(_("A name and an e-mail address or a phone number are needed."))
+    programme = region.programme
+    now = timezone.now()
+    with transaction.atomic():
+        # Sign-ups to one programme queue here, so the same person sending the form twice at once is found, not doubled.
+        Programme.objects.select_for_update().filter(pk=programme.pk).values_list("pk", flat=True).get()
+        participant = _find_person(email=email, phone=phone)
+        created = participant is None
+        if created:
+            participant = Participant(
+                first_name=first_name,
+                last_name=last_name,
+                email=data.get("email", "").strip(),
+                phone=data.get("phone", "").strip(),
+                preferred_language=language,
+                referral_source=source,
+            )
+        else:
+            if not participant.email and email:
+                participant.email = data["email"].strip()
+            if not participant.phone_normalized and phone:
+                participant.phone = data["phone"].strip()
+        participant.consent_given_at = now
+        participant.consent_text_version = data.get("consent_text_version", "")
+        participant.save()
+        case = CaseFile.objects.filter(participant=participant, programme=programme).first()
+        with override(programme.default_language):
+            if via:
+                note = _("Signed up on the public site: %(via)s.") % {"via": via}
+            else:
+                note = _("Signed up on the public site.")
+            log = {"source": "web", "via": via, "region": region.pk}
+            if case is None:
+                case = CaseFile.objects.create(participant=participant, programme=programme, region=region)
+                _log(case, kind=CaseEvent.Kind.OPENED, by=None, to_state=case.state, note=note, data=log)
+            else:
+                if case.region_id != region.pk:
+                    note = "%s %s" % (note, _("She chose the region %(region)s.") % {"region": region.name})  # noqa: UP031
+                _log(case, kind=CaseEvent.Kind.NOTE, by=None, note=note, data={**log, "again": True})
+    return participant, case, created
+
+
+def _find_person(*, email: str, phone: str) -> Participant | None:
+    condition = Q(pk__in=[])
+    if email:
+        condition |= Q(email_normalized=email)
+    if phone:
+        condition |= Q(phone_normalized=phone)
+    candidates = list(Participant.objects.filter(condition).order_by("pk")[:20])
+    by_email = [p for p in candidates if email and p.email_normalized == email]
+    if by_email:
+        return by_email[0]
+    by_phone = [p for p in candidates if not email or not p.email_normalized]
+    return by_phone[0] if by_phone else None
 
 
 def can_edit_participant(user, participant: Participant) -> bool:

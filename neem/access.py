@@ -19,6 +19,7 @@ class Scope:
     committee_programmes: frozenset[int] = field(default_factory=frozenset)
     # Volunteer mentors: not staff, never case readers; they see only their mentees (coaching.mentoring_services).
     mentor_programmes: frozenset[int] = field(default_factory=frozenset)
+    editor_programmes: frozenset[int] = field(default_factory=frozenset)
     # region -> programme, for every region the user holds a role in
     region_programme: dict[int, int] = field(default_factory=dict)
 
@@ -30,6 +31,7 @@ class Scope:
             or self.manager_programmes
             or self.admin_programmes
             or self.committee_programmes
+            or self.editor_programmes
         )
 
     @property
@@ -39,6 +41,7 @@ class Scope:
             self.manager_programmes
             | self.admin_programmes
             | self.committee_programmes
+            | self.editor_programmes
             | frozenset(self.region_programme.values())
         )
 
@@ -60,7 +63,7 @@ def scope_of(user) -> Scope:
     cached = getattr(user, "_neem_scope", None)
     if cached is not None:
         return cached
-    adviser, lead, manager, admin, committee, mentor = set(), set(), set(), set(), set(), set()
+    adviser, lead, manager, admin, committee, mentor, editor = set(), set(), set(), set(), set(), set(), set()
     region_programme: dict[int, int] = {}
     for role, programme_id, region_id in Membership.objects.filter(user=user).values_list(
         "role", "programme_id", "region_id"
@@ -79,6 +82,8 @@ def scope_of(user) -> Scope:
             committee.add(programme_id)
         elif role == Role.MENTOR:
             mentor.add(programme_id)
+        elif role == Role.EDITOR:
+            editor.add(programme_id)
     scope = Scope(
         adviser_regions=frozenset(adviser),
         lead_regions=frozenset(lead),
@@ -86,6 +91,7 @@ def scope_of(user) -> Scope:
         admin_programmes=frozenset(admin),
         committee_programmes=frozenset(committee),
         mentor_programmes=frozenset(mentor),
+        editor_programmes=frozenset(editor),
         region_programme=region_programme,
     )
     user._neem_scope = scope

@@ -21,6 +21,7 @@ def navigation(request):
             "curriculum": bool(scope.manager_programmes or scope.admin_programmes),
             "mentor": bool(scope.mentor_programmes),
             "admin": bool(user and user.is_authenticated and user.is_staff),
+            "site_editor": bool(user and user.is_authenticated and user.has_perm("wagtailadmin.access_admin")),
         },
         "text_direction": "rtl" if get_language_bidi() or language.split("-")[0] in settings.RTL_LANGUAGES else "ltr",
     }

@@ -151,6 +151,8 @@ class Role(models.TextChoices):
     MANAGER = "manager", _("programme manager")
     ADMINISTRATOR = "administrator", _("administrator")
     MENTOR = "mentor", _("volunteer mentor")
+    # Edits the public site (the Wagtail admin at /cms-admin/); sees no cases.
+    EDITOR = "editor", _("site editor")
 
 
 REGION_ROLES = {Role.ADVISER, Role.REGION_LEAD}

@@ -1,12 +1,16 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import views as cms_views
+
 from . import staff_views, views
 
+# Staff URLs carry no language prefix; the public site's pages do (/en/..., /sv/...).
 urlpatterns = [
     # Every login door goes through allauth, so MFA and its rate limits apply everywhere.
     path("admin/login/", views.admin_login_door),
@@ -24,6 +28,8 @@ urlpatterns = [
     path("staff/<int:pk>/reactivate/", staff_views.staff_reactivate, name="staff_reactivate"),
     path("staff/<int:pk>/reset-mfa/", staff_views.staff_reset_mfa, name="staff_reset_mfa"),
     path("staff/<int:pk>/roles/<int:membership_pk>/remove/", staff_views.role_remove, name="staff_role_remove"),
+    path("sitemap.xml", cms_views.sitemap, name="sitemap"),
+    path("robots.txt", cms_views.robots_txt, name="robots_txt"),
     path("", include("coaching.urls")),
     path("", include("loans.urls")),
     path("", include("plans.urls")),
@@ -35,5 +41,10 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail's catch-all comes last.
-urlpatterns += [path("", include(wagtail_urls))]
+# The public site, one tree per language; Wagtail's catch-all comes last. "/" redirects to the
+# visitor's language (LocaleMiddleware).
+urlpatterns += i18n_patterns(
+    path("search/", cms_views.search, name="search"),
+    path("", include(wagtail_urls)),
+    prefix_default_language=True,
+)

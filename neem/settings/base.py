@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "simple_history",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.sitemaps",
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -174,6 +177,12 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8
 # Wagtail's own login URL is served by neem.views.admin_login_door, which sends people on to allauth.
 WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The public site in every language of LANGUAGES: editors add a locale in Settings → Locales and
+# translate pages with "Translate" (wagtail.contrib.simple_translation). URLs are /en/..., /sv/...
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# Every image needs its alt text (Wagtail's "description" field, made required by this form).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.forms.ImageForm"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 
 # --- Caches and sessions -----------------------------------------------------------------------
@@ -189,6 +198,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Neem --------------------------------------------------------------------------------------
 NEEM_CASELOAD_PAGE_SIZE = 25
+# Public sign-up forms: at most this many sign-ups per hour from one IP address and for one e-mail address,
+# and none sent faster than this many seconds after the form was shown (people need longer; bots do not).
+NEEM_SIGNUP_LIMIT_PER_IP = env.int("NEEM_SIGNUP_LIMIT_PER_IP", default=20)
+NEEM_SIGNUP_LIMIT_PER_EMAIL = env.int("NEEM_SIGNUP_LIMIT_PER_EMAIL", default=5)
+NEEM_SIGNUP_MIN_SECONDS = 1.5
 
 LOGGING = {
     "version": 1,

@@ -41,6 +41,7 @@ STAFF = [
     ("manager@example.com", "Maria", "Andersson", Role.MANAGER, None),
     ("committee@example.com", "Karin", "Berg", Role.COMMITTEE, None),
     ("committee2@example.com", "Per", "Olsson", Role.COMMITTEE, None),
+    ("editor@example.com", "Nadia", "Rahman", Role.EDITOR, None),
     ("lead.stockholm@example.com", "Leila", "Haddad", Role.REGION_LEAD, "stockholm"),
     ("adviser.stockholm@example.com", "Sara", "Lindqvist", Role.ADVISER, "stockholm"),
     ("adviser2.stockholm@example.com", "Hodan", "Warsame", Role.ADVISER, "stockholm"),
@@ -57,6 +58,7 @@ LOGINS = [
     ("adviser.stockholm@example.com", "adviser, Stockholm"),
     ("adviser.orebro@example.com", "adviser, Örebro"),
     ("committee@example.com", "committee member"),
+    ("editor@example.com", "site editor (the public site at /cms-admin/)"),
     ("participant@example.com", "participant in coaching, Stockholm"),
     ("borrower@example.com", "participant with a loan (one instalment overdue), Stockholm"),
     ("mentor@example.com", "volunteer mentor of two participants"),
@@ -384,7 +386,7 @@ class Command(BaseCommand):
             self._plans(programme, staff)
             self._health_checks(programme, questionnaire)
             self._lending(programme, staff)
-            self._site()
+            self._site(programme)
         if not quiet:
             self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in at http://127.0.0.1:8000/accounts/login/"))
             self.stdout.write(f"Password for every demo login: {PASSWORD}")
@@ -757,32 +759,11 @@ class Command(BaseCommand):
                 health_services.round_fill(round_id=health_round.pk, by=case.adviser, scores=dict(level))
                 level = {pk: min(5, value + rng.choice([0, 1, 1, 2])) for pk, value in level.items()}
 
-    def _site(self) -> None:
-        from wagtail.models import Page, Site
+    def _site(self, programme: Programme) -> None:
+        """The public site on the default Wagtail site (any host and port), in English and Swedish."""
+        from cms.demo import build_site
 
-        from cms.models import HomePage
-
-        if HomePage.objects.exists():
-            return
-        root = Page.get_first_root_node()
-        home = HomePage(
-            title="Neem",
-            slug="neem-home",
-            intro="Coaching and microloans for women who want to start a business.",
-            body="<p>Neem coaches would-be entrepreneurs, most of them women who are new in Sweden, "
-            "from the first idea to a business plan and, where it helps, a microloan.</p>",
-        )
-        root.add_child(instance=home)
-        site = Site.objects.filter(is_default_site=True).first()
-        old_root = site.root_page if site else None
-        if site:
-            site.root_page = home
-            site.site_name = "Neem"
-            site.save()
-        else:
-            Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Neem")
-        if old_root and old_root.specific_class is Page and not old_root.get_children().exists():
-            old_root.delete()
+        build_site(programme=programme)
 
 
 def _ascii(text: str) -> str:
