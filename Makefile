@@ -27,7 +27,14 @@ run: $(STAMP)
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
-test: $(STAMP) browser-deps
+# localstripe (a Stripe-protocol server the payment tests start) in its own venv: it pins aiohttp & co.
+LOCALSTRIPE_VENV := var/localstripe-venv
+$(LOCALSTRIPE_VENV)/.installed: requirements-localstripe.txt
+	test -x $(LOCALSTRIPE_VENV)/bin/pip || $(PYTHON) -m venv $(LOCALSTRIPE_VENV)
+	$(LOCALSTRIPE_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-localstripe.txt
+	touch $@
+
+test: $(STAMP) browser-deps $(LOCALSTRIPE_VENV)/.installed
 	$(PY) -m pytest -n 2 --create-db -q $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -493,3 +493,7 @@ class Reschedule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.loan} v{self.from_version}→v{self.to_version}"
+
+
+# Online payments live in their own module; imported here so they belong to this app.
+from .payments.models import OnlinePayment, StripeEvent  # noqa: E402, F401

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .payments import views as payment_views
 
 app_name = "loans"
 
@@ -25,4 +26,11 @@ urlpatterns = [
     path("loans/<int:pk>/agreement.pdf", views.agreement_pdf, name="agreement_pdf"),
     path("my/loans/<int:pk>/", views.my_loan, name="my_loan"),
     path("my/loans/<int:pk>/agreement/", views.my_agreement, name="my_agreement"),
+    path("my/loans/<int:pk>/pay/", payment_views.pay, name="pay"),
+    path("my/loans/<int:pk>/pay/<int:payment_pk>/", payment_views.pay_card, name="pay_card"),
+    path("my/loans/<int:pk>/pay/<int:payment_pk>/status/", payment_views.pay_status, name="pay_status"),
+    path("stripe/webhook/", payment_views.webhook, name="stripe_webhook"),
+    path("loans/reconciliation/", payment_views.reconciliation, name="reconciliation"),
+    path("loans/online-payments/flagged/", payment_views.flags, name="payment_flags"),
+    path("loans/online-payments/<int:payment_pk>/resolve/", payment_views.flag_resolve, name="payment_flag_resolve"),
 ]

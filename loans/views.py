@@ -30,6 +30,7 @@ from .forms import (
     VoteForm,
 )
 from .models import ApplicationStatus, EntryKind, LedgerEntry, LendingPolicy, LoanApplication, LoanStatus
+from .payments import services as payment_services
 
 
 def _run(request, action, success: str) -> bool:
@@ -496,6 +497,7 @@ def my_loan(request, pk: int):
             "position": position,
             "receipts": selectors.receipts(loan),
             "balance": services.ledger_balance(loan),
+            "online": payment_services.borrower_panel(loan),
         },
     )
 

@@ -210,3 +210,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# --- Online repayments (Stripe) ------------------------------------------------------------------
+# Without the keys Neem works as before and simply does not offer online payment.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+# Another Stripe-protocol server (localstripe in tests); empty means Stripe itself.
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+STRIPE_JS_URL = env("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
+# The API version of the installed SDK (stripe 16.1.0). Webhook events of any other version are refused:
+# create the webhook endpoint with this version so its payloads have the shape the handlers read.
+STRIPE_API_VERSION = "2026-10-28.endive"
