@@ -122,6 +122,7 @@ class LoanProduct(models.Model):
     fee_flat = models.DecimalField(
         _("fee at disbursement (amount)"), default=ZERO, validators=[MinValueValidator(ZERO)], **MONEY
     )
+    # xgettext:no-python-format
     fee_percent = models.DecimalField(
         _("fee at disbursement (% of the amount)"),
         max_digits=5,
