@@ -1,6 +1,8 @@
 """Staff must have set up two-factor authentication when the installation and their programme ask for it."""
 
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.utils.translation import get_language
 from django.shortcuts import redirect
 
 from . import access
@@ -41,3 +43,18 @@ class StaffMFAMiddleware:
         ):
             return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Django's, except that a 404 stays a 404.
+
+    Django redirects a 404 to the same path with a language prefix when that path would resolve.
+    Under `i18n_patterns`, Wagtail's catch-all resolves every path, so every 404 of a staff page
+    (a stranger opening a case) would become a redirect. Only the bare root is sent to a language.
+    """
+
+    def process_response(self, request, response):
+        if response.status_code == 404 and request.path_info != "/":
+            response.headers.setdefault("Content-Language", get_language())
+            return response
+        return super().process_response(request, response)
