@@ -29,6 +29,7 @@ urlpatterns = [
     path("staff/<int:pk>/roles/<int:membership_pk>/remove/", staff_views.role_remove, name="staff_role_remove"),
     path("", include("coaching.urls")),
     path("", include("loans.urls")),
+    path("", include("portfolio.urls")),
 ]
 
 if settings.DEBUG:

@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "neem",
     "coaching",
     "loans",
+    "portfolio",
     "cms",
     "django.contrib.admin",
     "django.contrib.auth",
