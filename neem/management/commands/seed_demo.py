@@ -175,6 +175,7 @@ class Command(BaseCommand):
             staff = self._staff(programme)
             self._participants(programme, staff)
             self._lending(programme, staff)
+            self._portfolio(programme, staff)
             self._site()
         if not quiet:
             self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in at http://127.0.0.1:8000/accounts/login/"))
@@ -406,6 +407,11 @@ class Command(BaseCommand):
         from loans import demo
 
         demo.seed(programme=programme, staff=staff, make_user=self._user, password=PASSWORD)
+
+    def _portfolio(self, programme, staff) -> None:
+        from portfolio import demo
+
+        demo.seed(programme=programme, staff=staff)
 
     def _site(self) -> None:
         from wagtail.models import Page, Site
