@@ -218,7 +218,7 @@ def statement_loans(participant, *, as_of: date) -> list[StatementLoan]:
 
     for inst in Instalment.objects.filter(loan__in=loans, active=True).order_by("loan", "due_date", "number"):
         due = inst.principal + inst.interest + inst.fee + inst.penalty
-        running, paid_on = ZERO, None
+        running, paid_on = Decimal("0.00"), None
         for a in allocations.get(inst.pk, []):
             running += a.principal + a.interest + a.fee + a.penalty
             if running >= due and paid_on is None:

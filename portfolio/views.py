@@ -151,7 +151,9 @@ def _group_page(request, group, *, entry_form=None, meeting_form=None, member_fo
             "members": members,
             "progress": selectors.group_progress(group),
             "meetings": group.meetings.prefetch_related("attended__case__participant")[:20],
-            "entries": group.entries.select_related("case__participant", "created_by").order_by("-date", "-id")[:50],
+            "entries": group.entries.select_related("case__participant", "created_by", "reversed_by").order_by(
+                "-date", "-id"
+            )[:50],
             "can_keep": can_keep,
             "currency": group.programme.currency,
             "entry_form": entry_form or SavingsEntryForm(members=members),

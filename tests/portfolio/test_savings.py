@@ -173,6 +173,7 @@ def test_the_group_page_shows_members_balances_and_progress(client, world):
     assert response.status_code == 200
     text = response.content.decode()
     assert "Tuesday savers" in text and "2000.00" in text and "<progress" in text
+    assert "<legend>Present" in text  # the attendance checkboxes are a labelled group
     assert client.get(reverse("portfolio:group_list")).status_code == 200
 
 
