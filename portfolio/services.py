@@ -79,6 +79,8 @@ def _entry(*, by, group_id: int, case_id: int, kind: str, amount: Decimal, on: d
     amount = _money(amount)
     if amount <= ZERO:
         raise Refused(_("The amount must be more than zero."))
+    if on > timezone.localdate():
+        raise Refused(_("Money cannot be recorded on a future date."))
     reference = (reference or "").strip() or None
     if reference:
         existing = SavingsEntry.objects.filter(reference=reference).first()
@@ -167,6 +169,8 @@ def savings_reverse(*, by, entry_id: int, reason: str) -> SavingsEntry:
 
 
 def meeting_record(*, by, group_id: int, on: date, note: str = "", attended=()) -> SavingsMeeting:
+    if on > timezone.localdate():
+        raise Refused(_("A meeting cannot be recorded before it happens."))
     with transaction.atomic():
         group = _lock_group(group_id, by)
         meeting = SavingsMeeting.objects.create(group=group, date=on, note=note.strip(), recorded_by=by)

@@ -235,3 +235,24 @@ def test_wrong_roles_on_the_savings_pages(client, world):
     client.force_login(world.borrower_user)
     assert client.get(reverse("portfolio:group_list")).status_code == 403
     assert not SavingsEntry.objects.exists()
+
+
+def test_money_and_meetings_cannot_be_recorded_in_the_future(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    with pytest.raises(Refused, match="future"):
+        services.savings_contribute(
+            by=world.adviser, group_id=world.group.pk, case_id=world.case.pk, amount=Decimal("5"), on=tomorrow
+        )
+    with pytest.raises(Refused):
+        services.meeting_record(by=world.adviser, group_id=world.group.pk, on=tomorrow)
+
+
+def test_the_application_page_names_the_savings_gate(client, world):
+    SavingsPolicy.objects.create(programme=world.programme, required=True)
+    client.force_login(world.adviser)
+    page = client.get(reverse("loans:application_new", args=[world.case.pk])).content.decode()
+    assert "Savings gate" in page
