@@ -16,6 +16,8 @@ def navigation(request):
             "today": bool(scope.adviser_regions or scope.lead_regions),
             "teams": bool(scope.lead_regions or scope.manager_programmes),
             "staff": bool(scope.admin_programmes),
+            "portfolio": bool(scope.manager_programmes or scope.lead_regions),
+            "savings": bool(scope.case_reader_regions or scope.manager_programmes),
             "my_page": bool(user and user.is_authenticated and hasattr(user, "participant")),
             "sessions": bool(scope.case_reader_regions or scope.case_reader_programmes),
             "curriculum": bool(scope.manager_programmes or scope.admin_programmes),

@@ -2,8 +2,8 @@
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
-from django.utils.translation import get_language
 from django.shortcuts import redirect
+from django.utils.translation import get_language
 
 from . import access
 

@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("loans.urls")),
     path("", include("plans.urls")),
     path("", include("healthchecks.urls")),
+    path("", include("portfolio.urls")),
 ]
 
 if settings.DEBUG:

@@ -386,6 +386,7 @@ class Command(BaseCommand):
             self._plans(programme, staff)
             self._health_checks(programme, questionnaire)
             self._lending(programme, staff)
+            self._portfolio(programme, staff)
             self._site(programme)
         if not quiet:
             self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in at http://127.0.0.1:8000/accounts/login/"))
@@ -622,6 +623,11 @@ class Command(BaseCommand):
         from loans import demo
 
         demo.seed(programme=programme, staff=staff, make_user=self._user, password=PASSWORD)
+
+    def _portfolio(self, programme, staff) -> None:
+        from portfolio import demo
+
+        demo.seed(programme=programme, staff=staff)
 
     # --- Curriculum, sessions and mentoring (content in coaching/demo_curriculum.py) ----------------
     def _curriculum(self, programme: Programme, staff: dict):
