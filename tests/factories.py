@@ -97,3 +97,45 @@ class NextActionFactory(factory.django.DjangoModelFactory):
     due_date = factory.LazyFunction(date.today)
     owner = factory.LazyAttribute(lambda a: a.case.adviser)
     created_by = factory.LazyAttribute(lambda a: a.case.adviser)
+
+
+def approve_plan(case, *, adviser, lead):
+    """A written, submitted and approved business plan, so the gate to the loan stage opens."""
+    from plans import services as plan_services
+
+    plan_services.plan_save_sections(case=case, by=adviser, sections={"business_idea": "A bakery."})
+    plan_services.plan_submit(case=case, by=adviser)
+    return plan_services.plan_approve(case=case, by=lead)
+
+
+def paid_out_loan(case, *, by):
+    """A loan on the case in the `active` status (rows made directly: only the gate to follow-up needs it)."""
+    from decimal import Decimal
+
+    from loans.models import Loan as LoanModel
+    from loans.models import LoanApplication, LoanProduct, LoanStatus
+
+    product = LoanProduct.objects.create(
+        programme=case.programme,
+        name="Test loan",
+        min_amount=Decimal("1000"),
+        max_amount=Decimal("100000"),
+        annual_rate=Decimal("0"),
+        min_term=1,
+        max_term=24,
+        frequency="monthly",
+        interest_method="flat",
+        amortization="equal_installments",
+    )
+    application = LoanApplication.objects.create(
+        case=case, product=product, amount=Decimal("10000"), term=10, purpose="x", assessment="y", created_by=by
+    )
+    return LoanModel.objects.create(
+        application=application,
+        case=case,
+        product=product,
+        currency=case.programme.currency,
+        principal=Decimal("10000"),
+        term=10,
+        status=LoanStatus.ACTIVE,
+    )

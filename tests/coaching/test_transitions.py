@@ -11,7 +11,7 @@ from coaching.errors import NotAllowed, Refused
 from coaching.models import CaseEvent, CaseFile, Outcome, ResidencePermit, Stage, WithdrawalReason
 from coaching.services import case_transition
 
-from ..factories import CaseFileFactory
+from ..factories import CaseFileFactory, approve_plan, paid_out_loan
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +48,14 @@ def case_in(world, state: str) -> CaseFile:
     return CaseFileFactory(region=world.north, adviser=world.adviser, state=state)
 
 
+def meet_the_gate(world, case: CaseFile, name: str) -> None:
+    """What the later stages ask for: an approved plan before the loan, a paid-out loan before follow-up."""
+    if name in ("start_loan", "skip_loan"):
+        approve_plan(case, adviser=world.adviser, lead=world.lead)
+    if name == "start_follow_up":
+        paid_out_loan(case, by=world.adviser)
+
+
 def fetch(case: CaseFile) -> CaseFile:
     # A protected FSM field cannot be refreshed in place.
     return CaseFile.objects.get(pk=case.pk)
@@ -56,6 +64,7 @@ def fetch(case: CaseFile) -> CaseFile:
 @pytest.mark.parametrize(("name", "source", "target", "kwargs"), LEGAL)
 def test_legal_transition_moves_the_case_and_writes_the_timeline(world, name, source, target, kwargs):
     case = case_in(world, source)
+    meet_the_gate(world, case, name)
 
     result = case_transition(case_id=case.pk, by=world.adviser, name=name, note="  Talked it through.  ", **kwargs)
 

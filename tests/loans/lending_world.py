@@ -12,6 +12,7 @@ from loans import services
 from loans.models import LendingPolicy, Loan, LoanProduct
 from neem.models import Membership, Role
 from tests.casework_world import build_world, make_case, make_user
+from tests.factories import approve_plan
 
 
 def product(world, **overrides) -> LoanProduct:
@@ -43,6 +44,7 @@ def lending_world():
     Participant.objects.filter(pk=world.case.participant_id).update(user=world.borrower_user)
     world.case.participant.user = world.borrower_user
     world.product = product(world)
+    approve_plan(world.case, adviser=world.adviser, lead=world.lead)
     return world
 
 
