@@ -384,8 +384,9 @@ class Command(BaseCommand):
             self._mentor(programme, staff)
             questionnaire = self._health_questionnaire(programme)
             self._plans(programme, staff)
-            self._health_checks(programme, questionnaire)
             self._lending(programme, staff)
+            # After lending, which moves the demo borrower on to follow-up: a second run must find the same cases.
+            self._health_checks(programme, questionnaire)
             self._portfolio(programme, staff)
             self._site(programme)
         if not quiet:
