@@ -19,6 +19,8 @@ class Scope:
     committee_programmes: frozenset[int] = field(default_factory=frozenset)
     # Volunteer mentors: not staff, never case readers; they see only their mentees (coaching.mentoring_services).
     mentor_programmes: frozenset[int] = field(default_factory=frozenset)
+    # Evaluators: read the programme's outcomes, anonymised (outcomes app); never case readers.
+    evaluator_programmes: frozenset[int] = field(default_factory=frozenset)
     # region -> programme, for every region the user holds a role in
     region_programme: dict[int, int] = field(default_factory=dict)
 
@@ -60,7 +62,7 @@ def scope_of(user) -> Scope:
     cached = getattr(user, "_neem_scope", None)
     if cached is not None:
         return cached
-    adviser, lead, manager, admin, committee, mentor = set(), set(), set(), set(), set(), set()
+    adviser, lead, manager, admin, committee, mentor, evaluator = set(), set(), set(), set(), set(), set(), set()
     region_programme: dict[int, int] = {}
     for role, programme_id, region_id in Membership.objects.filter(user=user).values_list(
         "role", "programme_id", "region_id"
@@ -79,6 +81,8 @@ def scope_of(user) -> Scope:
             committee.add(programme_id)
         elif role == Role.MENTOR:
             mentor.add(programme_id)
+        elif role == Role.EVALUATOR:
+            evaluator.add(programme_id)
     scope = Scope(
         adviser_regions=frozenset(adviser),
         lead_regions=frozenset(lead),
@@ -86,6 +90,7 @@ def scope_of(user) -> Scope:
         admin_programmes=frozenset(admin),
         committee_programmes=frozenset(committee),
         mentor_programmes=frozenset(mentor),
+        evaluator_programmes=frozenset(evaluator),
         region_programme=region_programme,
     )
     user._neem_scope = scope
@@ -172,3 +177,13 @@ def can_edit_curriculum(user, programme_id: int) -> bool:
     """The curriculum is the programme's: its managers and administrators edit it."""
     scope = scope_of(user)
     return programme_id in scope.manager_programmes or programme_id in scope.admin_programmes
+
+
+def outcomes_programmes(user) -> frozenset[int]:
+    """Programmes whose outcomes the user may read: managers and evaluators whole, advisers and leads their regions."""
+    scope = scope_of(user)
+    return (
+        scope.manager_programmes
+        | scope.evaluator_programmes
+        | frozenset(scope.region_programme[r] for r in scope.case_reader_regions)
+    )

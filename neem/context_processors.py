@@ -20,6 +20,7 @@ def navigation(request):
             "sessions": bool(scope.case_reader_regions or scope.case_reader_programmes),
             "curriculum": bool(scope.manager_programmes or scope.admin_programmes),
             "mentor": bool(scope.mentor_programmes),
+            "outcomes": bool(access.outcomes_programmes(user)),
             "admin": bool(user and user.is_authenticated and user.is_staff),
         },
         "text_direction": "rtl" if get_language_bidi() or language.split("-")[0] in settings.RTL_LANGUAGES else "ltr",

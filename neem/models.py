@@ -151,6 +151,8 @@ class Role(models.TextChoices):
     MANAGER = "manager", _("programme manager")
     ADMINISTRATOR = "administrator", _("administrator")
     MENTOR = "mentor", _("volunteer mentor")
+    # Seed 004's external evaluator (or a funder): reads the outcomes of one programme, anonymised.
+    EVALUATOR = "evaluator", _("evaluator")
 
 
 REGION_ROLES = {Role.ADVISER, Role.REGION_LEAD}
@@ -184,6 +186,8 @@ class Membership(models.Model):
 
         if self.role in REGION_ROLES and not self.region_id:
             raise ValidationError({"region": _("Advisers and region leads belong to a region.")})
+        if self.role == Role.EVALUATOR and self.region_id:
+            raise ValidationError({"region": _("An evaluator follows the whole programme, not one region.")})
         if self.region_id and self.region.programme_id != self.programme_id:
             raise ValidationError({"region": _("The region belongs to another programme.")})
 

@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "loans",
     "plans",
     "healthchecks",
+    "outcomes",
     "cms",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -60,6 +60,7 @@ LOGINS = [
     ("participant@example.com", "participant in coaching, Stockholm"),
     ("borrower@example.com", "participant with a loan (one instalment overdue), Stockholm"),
     ("mentor@example.com", "volunteer mentor of two participants"),
+    ("evaluator@example.com", "external evaluator (outcomes, anonymised, read-only)"),
 ]
 
 WOMEN = [
@@ -384,6 +385,7 @@ class Command(BaseCommand):
             self._plans(programme, staff)
             self._health_checks(programme, questionnaire)
             self._lending(programme, staff)
+            self._outcomes(programme)
             self._site()
         if not quiet:
             self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in at http://127.0.0.1:8000/accounts/login/"))
@@ -756,6 +758,13 @@ class Command(BaseCommand):
                     continue  # she fills this one in herself
                 health_services.round_fill(round_id=health_round.pk, by=case.adviser, scores=dict(level))
                 level = {pk: min(5, value + rng.choice([0, 1, 1, 2])) for pk, value in level.items()}
+
+    def _outcomes(self, programme: Programme) -> None:
+        from outcomes.demo import seed
+
+        seed(programme=programme)
+        evaluator = self._user("evaluator@example.com", "Elin", "Utvärdera")
+        Membership.objects.get_or_create(user=evaluator, programme=programme, region=None, role=Role.EVALUATOR)
 
     def _site(self) -> None:
         from wagtail.models import Page, Site
