@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from coaching.models import CaseFile, Outcome, Stage
 from neem.models import ProgrammeTarget
 
-from .models import Indicator, Unit
+from .models import CaseOutcomeDetail, Indicator, Unit
 
 # ProgrammeTarget.code -> indicator kind
 TARGET_KINDS = {
@@ -100,4 +101,12 @@ def seed(*, programme) -> int:
             },
         )
         created += made
+    # The demo's first company started is a social enterprise (seed 004 targets one per region).
+    first_company = (
+        CaseFile.objects.filter(programme=programme, state=Stage.CLOSED, outcome=Outcome.COMPANY_STARTED)
+        .order_by("pk")
+        .first()
+    )
+    if first_company and not CaseOutcomeDetail.objects.filter(case__programme=programme).exists():
+        CaseOutcomeDetail.objects.create(case=first_company, social_enterprise=True)
     return created

@@ -13,7 +13,7 @@ from coaching.models import CaseEvent, CaseFile, Participant, Stage
 from neem import access
 
 from .importer import RowCheck, Table, check_rows
-from .models import ExportLog, Indicator
+from .models import CaseOutcomeDetail, ExportLog, Indicator
 
 
 class ImportRejected(Exception):
@@ -33,6 +33,20 @@ def indicator_save(*, by, indicator: Indicator) -> Indicator:
     indicator.full_clean()
     indicator.save()
     return indicator
+
+
+def social_enterprises_set(*, by, programme, case_ids: set[int]) -> int:
+    """Mark which of the programme's started companies are social enterprises (the others are not)."""
+    from coaching.models import Outcome
+
+    _require_manager(by, programme)
+    companies = CaseFile.objects.filter(programme=programme, state=Stage.CLOSED, outcome=Outcome.COMPANY_STARTED)
+    with transaction.atomic():
+        for case_id in companies.values_list("pk", flat=True):
+            CaseOutcomeDetail.objects.update_or_create(
+                case_id=case_id, defaults={"social_enterprise": case_id in case_ids}
+            )
+    return companies.filter(pk__in=case_ids).count()
 
 
 def export_log(*, by, programme, what: str, filters: dict, row_count: int) -> ExportLog:

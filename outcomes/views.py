@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from coaching.models import CaseFile, Outcome, Stage
 from neem.pdf import render_pdf
 
 from . import exports, services
@@ -187,6 +188,24 @@ def indicator_edit(request, pk: int):
         messages.success(request, _("Indicator saved."))
         return redirect(f"{reverse('outcomes:indicators')}?programme={lens.programme.pk}")
     return render(request, "outcomes/indicator_edit.html", {"lens": lens, "form": form, "indicator": indicator})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def social_enterprises(request):
+    """Managers mark which companies started are social enterprises (a target of seed 004)."""
+    lens = _managed_lens(request)
+    companies = (
+        CaseFile.objects.filter(programme=lens.programme, state=Stage.CLOSED, outcome=Outcome.COMPANY_STARTED)
+        .select_related("participant", "region", "outcome_detail")
+        .order_by("region__name", "participant__last_name")
+    )
+    if request.method == "POST":
+        chosen = {int(v) for v in request.POST.getlist("social") if v.isdigit()}
+        count = services.social_enterprises_set(by=request.user, programme=lens.programme, case_ids=chosen)
+        messages.success(request, _("Saved: %(count)s social enterprises.") % {"count": count})
+        return redirect(f"{reverse('outcomes:social_enterprises')}?programme={lens.programme.pk}")
+    return render(request, "outcomes/social_enterprises.html", {"lens": lens, "companies": companies})
 
 
 # --- Import ---------------------------------------------------------------------------------------------

@@ -100,6 +100,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "outcomes:export_participants_csv": row(403, manager=200),
     "outcomes:export_participants_xlsx": row(403, manager=200),
     "outcomes:indicators": row(403, manager=200),
+    "outcomes:social_enterprises": row(403, manager=200),
     "outcomes:indicator_edit": row(403, manager=200),
     "outcomes:import": row(403, manager=200),
     "outcomes:import_map": row(403, manager=302),  # no upload in the session: back to the upload form
