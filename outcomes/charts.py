@@ -86,3 +86,47 @@ def funnel_chart(*, title: str, steps: list[tuple[str, object, str]], chart_id: 
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
+
+
+def line_chart(*, title: str, points: list[tuple[str, object, str]], chart_id: str) -> SafeString:
+    """A line with a square marker and its number on every point (None: a gap, e.g. a suppressed month)."""
+    values = [_number(v) for _label, v, _text in points if v is not None]
+    top = max(values, default=0) or 1
+    count = max(len(points), 1)
+    slot = (WIDTH - PAD_START - PAD_END) / count
+    plot_height = HEIGHT - PAD_TOP - PAD_BOTTOM
+    parts = [
+        f'<svg class="chart" id="{chart_id}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-labelledby="{chart_id}-title" xmlns="http://www.w3.org/2000/svg" direction="ltr">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<line class="axis" x1="{PAD_START}" y1="{HEIGHT - PAD_BOTTOM}" x2="{WIDTH - PAD_END}" '
+        f'y2="{HEIGHT - PAD_BOTTOM}" stroke="#1d1d1f" />',
+    ]
+    segment: list[str] = []
+    markers = []
+    for index, (label, value, text) in enumerate(points):
+        centre = PAD_START + index * slot + slot / 2
+        y = HEIGHT - PAD_BOTTOM
+        if value is None:
+            if len(segment) > 1:
+                parts.append(f'<polyline points="{" ".join(segment)}" fill="none" stroke="#005a4e" stroke-width="2" />')
+            segment = []
+        else:
+            y = HEIGHT - PAD_BOTTOM - plot_height * _number(value) / top
+            segment.append(f"{centre:.1f},{y:.1f}")
+            markers.append(
+                f'<rect class="marker" x="{centre - 3:.1f}" y="{y - 3:.1f}" width="6" height="6" fill="#1d1d1f" />'
+            )
+        markers.append(
+            f'<text class="value" x="{centre:.1f}" y="{y - 7:.1f}" text-anchor="middle" font-size="11">'
+            f"{escape(text)}</text>"
+        )
+        markers.append(
+            f'<text class="label" x="{centre:.1f}" y="{HEIGHT - PAD_BOTTOM + 16}" text-anchor="middle" '
+            f'font-size="11">{escape(label)}</text>'
+        )
+    if len(segment) > 1:
+        parts.append(f'<polyline points="{" ".join(segment)}" fill="none" stroke="#005a4e" stroke-width="2" />')
+    parts += markers
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

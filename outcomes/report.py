@@ -1,7 +1,7 @@
 """Everything the dashboard, the PDF and the indicator exports show, assembled once from the selectors.
 
 The number of queries does not depend on the number of cases: one for the indicator table, one per breakdown,
-four for the trends, two for the funnel.
+five for the trends, two for the funnel.
 """
 
 from __future__ import annotations
@@ -131,7 +131,9 @@ def build(lens: Lens, filters: Filters, *, today: date, suppress: bool | None = 
                 "code": trend.code,
                 "label": f"{trend.label} ({currency})" if trend.money else str(trend.label),
                 "points": points,
-                "chart": charts.bar_chart(title=str(trend.label), points=points, chart_id=f"trend-{trend.code}"),
+                "chart": (charts.line_chart if trend.line else charts.bar_chart)(
+                    title=str(trend.label), points=points, chart_id=f"trend-{trend.code}"
+                ),
             }
         )
 

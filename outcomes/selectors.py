@@ -159,10 +159,11 @@ class Trend:
     label: str
     points: list[tuple[date, object]]
     money: bool = False
+    line: bool = False
 
 
 def trends(cases: QuerySet[CaseFile], *, end: date) -> list[Trend]:
-    """Month by month over the 12 months ending with `end`: four queries, whatever the number of cases."""
+    """Month by month over the 12 months ending with `end`: five queries, whatever the number of cases."""
     months = months_ending(end)
     since = _start_of(months[0])
     until = _start_of(end) + timezone.timedelta(days=1)
@@ -199,7 +200,13 @@ def trends(cases: QuerySet[CaseFile], *, end: date) -> list[Trend]:
         .annotate(n=Count("pk"), amount=Sum("principal"))
         .order_by()
     }
+    running = cases.filter(opened_at__lt=since).count()
+    cumulative = []
+    for month in months:
+        running += mobilised.get(month, 0)
+        cumulative.append((month, running))
     return [
+        Trend("cumulative", _("Participants so far"), cumulative, line=True),
         Trend("mobilised", _("Participants mobilised"), [(m, mobilised.get(m, 0)) for m in months]),
         Trend("coaching", _("Started coaching"), [(m, coaching.get(m, 0)) for m in months]),
         Trend("companies", _("Companies started"), [(m, companies.get(m, 0)) for m in months]),

@@ -19,7 +19,7 @@ from outcomes.figures import (
 )
 from outcomes.models import Indicator, Unit
 from outcomes.report import build
-from outcomes.selectors import Filters, Lens, cases_for, funnel
+from outcomes.selectors import Filters, Lens, cases_for, funnel, trends
 from tests.factories import ProgrammeFactory, RegionFactory
 
 from .dataset import TODAY, indicators_for
@@ -224,3 +224,22 @@ def test_traffic_light_rule(data):
     assert light(par, f["par30"], programme=programme, today=TODAY) == OFF_TRACK
     par.target_min = Decimal(30)
     assert light(par, f["par30"], programme=programme, today=TODAY) == AT_RISK
+
+
+def test_trends_month_by_month(data):
+    series = {t.code: dict(t.points) for t in trends(cases_for(data.lens, Filters()), end=TODAY)}
+    january, march = date(2026, 1, 1), date(2026, 3, 1)
+    # 12 months: May 2025 to April 2026.
+    assert list(series["mobilised"])[0] == date(2025, 5, 1)
+    assert len(series["mobilised"]) == 12
+    # All 8 opened on 10 January; the running total stays at 8 from then on.
+    assert series["mobilised"][january] == 8
+    assert series["cumulative"][date(2025, 12, 1)] == 0
+    assert series["cumulative"][date(2026, 4, 1)] == 8
+    # Into coaching in January: c1, c4, c7.
+    assert series["coaching"][january] == 3
+    # c1's company closed on 1 March.
+    assert series["companies"][march] == 1
+    # Paid out: L3 June 2025 (2 000), L2 December 2025 (5 000), L1 January 2026 (10 000).
+    assert series["loans"][date(2025, 6, 1)] == 1
+    assert series["amount"][january] == Decimal("10000")
