@@ -134,6 +134,16 @@ def indicators_of(programme, *, active_only: bool = True) -> list[Indicator]:
     return list(indicators)
 
 
+def companies_started(lens: Lens) -> QuerySet[CaseFile]:
+    """Closed cases with a company started, with names: for managers marking social enterprises."""
+    return (
+        cases_for(lens, Filters())
+        .filter(state=Stage.CLOSED, outcome=Outcome.COMPANY_STARTED)
+        .select_related("participant", "region", "outcome_detail")
+        .order_by("region__name", "participant__last_name")
+    )
+
+
 # --- Trends --------------------------------------------------------------------------------------------
 
 

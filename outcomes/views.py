@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from coaching.models import CaseFile, Outcome, Stage
 from neem.pdf import render_pdf
 
 from . import exports, services
@@ -22,7 +21,7 @@ from .importer import SESSION_KEY, ImportFileError, Table, check_rows, guess_map
 from .kinds import KIND_LIST, KINDS
 from .models import ExportLog, Indicator
 from .report import build
-from .selectors import Lens, cases_for, indicators_of, lens_for, participant_rows
+from .selectors import Lens, cases_for, companies_started, indicators_of, lens_for, participant_rows
 
 
 def _programme_param(request) -> int | None:
@@ -195,11 +194,7 @@ def indicator_edit(request, pk: int):
 def social_enterprises(request):
     """Managers mark which companies started are social enterprises (a target of seed 004)."""
     lens = _managed_lens(request)
-    companies = (
-        CaseFile.objects.filter(programme=lens.programme, state=Stage.CLOSED, outcome=Outcome.COMPANY_STARTED)
-        .select_related("participant", "region", "outcome_detail")
-        .order_by("region__name", "participant__last_name")
-    )
+    companies = companies_started(lens)
     if request.method == "POST":
         chosen = {int(v) for v in request.POST.getlist("social") if v.isdigit()}
         count = services.social_enterprises_set(by=request.user, programme=lens.programme, case_ids=chosen)
