@@ -20,6 +20,8 @@ class Scope:
     # Volunteer mentors: not staff, never case readers; they see only their mentees (coaching.mentoring_services).
     mentor_programmes: frozenset[int] = field(default_factory=frozenset)
     editor_programmes: frozenset[int] = field(default_factory=frozenset)
+    # Evaluators: read the programme's outcomes, anonymised (outcomes app); never case readers.
+    evaluator_programmes: frozenset[int] = field(default_factory=frozenset)
     # region -> programme, for every region the user holds a role in
     region_programme: dict[int, int] = field(default_factory=dict)
 
@@ -63,7 +65,7 @@ def scope_of(user) -> Scope:
     cached = getattr(user, "_neem_scope", None)
     if cached is not None:
         return cached
-    adviser, lead, manager, admin, committee, mentor, editor = set(), set(), set(), set(), set(), set(), set()
+    adviser, lead, manager, admin, committee, mentor, editor, evaluator = (set() for _ in range(8))
     region_programme: dict[int, int] = {}
     for role, programme_id, region_id in Membership.objects.filter(user=user).values_list(
         "role", "programme_id", "region_id"
@@ -84,6 +86,8 @@ def scope_of(user) -> Scope:
             mentor.add(programme_id)
         elif role == Role.EDITOR:
             editor.add(programme_id)
+        elif role == Role.EVALUATOR:
+            evaluator.add(programme_id)
     scope = Scope(
         adviser_regions=frozenset(adviser),
         lead_regions=frozenset(lead),
@@ -92,6 +96,7 @@ def scope_of(user) -> Scope:
         committee_programmes=frozenset(committee),
         mentor_programmes=frozenset(mentor),
         editor_programmes=frozenset(editor),
+        evaluator_programmes=frozenset(evaluator),
         region_programme=region_programme,
     )
     user._neem_scope = scope
@@ -178,3 +183,13 @@ def can_edit_curriculum(user, programme_id: int) -> bool:
     """The curriculum is the programme's: its managers and administrators edit it."""
     scope = scope_of(user)
     return programme_id in scope.manager_programmes or programme_id in scope.admin_programmes
+
+
+def outcomes_programmes(user) -> frozenset[int]:
+    """Programmes whose outcomes the user may read: managers and evaluators whole, advisers and leads their regions."""
+    scope = scope_of(user)
+    return (
+        scope.manager_programmes
+        | scope.evaluator_programmes
+        | frozenset(scope.region_programme[r] for r in scope.case_reader_regions)
+    )

@@ -22,6 +22,7 @@ def navigation(request):
             "sessions": bool(scope.case_reader_regions or scope.case_reader_programmes),
             "curriculum": bool(scope.manager_programmes or scope.admin_programmes),
             "mentor": bool(scope.mentor_programmes),
+            "outcomes": bool(access.outcomes_programmes(user)),
             "admin": bool(user and user.is_authenticated and user.is_staff),
             "site_editor": bool(user and user.is_authenticated and user.has_perm("wagtailadmin.access_admin")),
         },

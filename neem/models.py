@@ -153,6 +153,8 @@ class Role(models.TextChoices):
     MENTOR = "mentor", _("volunteer mentor")
     # Edits the public site (the Wagtail admin at /cms-admin/); sees no cases.
     EDITOR = "editor", _("site editor")
+    # Seed 004's external evaluator (or a funder): reads the outcomes of one programme, anonymised.
+    EVALUATOR = "evaluator", _("evaluator")
 
 
 REGION_ROLES = {Role.ADVISER, Role.REGION_LEAD}
@@ -186,6 +188,8 @@ class Membership(models.Model):
 
         if self.role in REGION_ROLES and not self.region_id:
             raise ValidationError({"region": _("Advisers and region leads belong to a region.")})
+        if self.role == Role.EVALUATOR and self.region_id:
+            raise ValidationError({"region": _("An evaluator follows the whole programme, not one region.")})
         if self.region_id and self.region.programme_id != self.programme_id:
             raise ValidationError({"region": _("The region belongs to another programme.")})
 

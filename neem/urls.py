@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("healthchecks.urls")),
     path("", include("portfolio.urls")),
+    path("", include("outcomes.urls")),
 ]
 
 if settings.DEBUG:

@@ -17,6 +17,8 @@ def home(request):
         return redirect("loans:committee_queue")
     if scope.mentor_programmes:
         return redirect("coaching:mentor_home")
+    if scope.evaluator_programmes:
+        return redirect("outcomes:dashboard")
     if hasattr(user, "participant"):
         return redirect("coaching:my_page")
     return render(request, "neem/no_role.html")

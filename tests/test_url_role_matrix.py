@@ -90,7 +90,36 @@ EXPECTED: dict[str, dict[str, int]] = {
     "coaching:participant_create": row(403, adviser=200, colleague=200, other_adviser=200, lead=200, manager=200),
     "coaching:participant_edit": row(404, adviser=200, colleague=403, lead=200, manager=200, administrator=403),
     "coaching:my_page": row(404, participant=200, other_participant=200),
+    # === outcomes (branch: outcomes) — start ===================================================
+    # Dashboard and indicator exports: managers (programme) and advisers/leads (their regions); participant-level
+    # exports, indicators and import: managers only (evaluators, not in this world, are tested in tests/outcomes).
+    "outcomes:dashboard": row(403, adviser=200, colleague=200, other_adviser=200, lead=200, manager=200),
+    "outcomes:export_indicators_csv": row(403, adviser=200, colleague=200, other_adviser=200, lead=200, manager=200),
+    "outcomes:export_indicators_xlsx": row(403, adviser=200, colleague=200, other_adviser=200, lead=200, manager=200),
+    "outcomes:report_pdf": row(403, adviser=200, colleague=200, other_adviser=200, lead=200, manager=200),
+    "outcomes:export_participants_csv": row(403, manager=200),
+    "outcomes:export_participants_xlsx": row(403, manager=200),
+    "outcomes:indicators": row(403, manager=200),
+    "outcomes:social_enterprises": row(403, manager=200),
+    "outcomes:indicator_edit": row(403, manager=200),
+    "outcomes:import": row(403, manager=200),
+    "outcomes:import_map": row(403, manager=302),  # no upload in the session: back to the upload form
+    # === outcomes — end ==========================================================================
 }
+
+
+# === outcomes (branch: outcomes): the indicator the matrix edits ===================================
+def _outcomes_indicator(w) -> int:
+    from outcomes.models import Indicator
+
+    indicator, _created = Indicator.objects.get_or_create(
+        programme=w.programme, code="matrix", defaults={"kind": "mobilised", "label": "Mobilised", "target_min": 1}
+    )
+    return indicator.pk
+
+
+PARAMETER_OVERRIDES[("outcomes:indicator_edit", "pk")] = _outcomes_indicator
+# === outcomes — end ================================================================================
 
 
 def test_every_url_has_a_row():

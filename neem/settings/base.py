@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "plans",
     "healthchecks",
     "portfolio",
+    "outcomes",
     "cms",
     "django.contrib.admin",
     "django.contrib.auth",

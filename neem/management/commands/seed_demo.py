@@ -62,6 +62,7 @@ LOGINS = [
     ("participant@example.com", "participant in coaching, Stockholm"),
     ("borrower@example.com", "participant with a loan (one instalment overdue), Stockholm"),
     ("mentor@example.com", "volunteer mentor of two participants"),
+    ("evaluator@example.com", "external evaluator (outcomes, anonymised, read-only)"),
 ]
 
 WOMEN = [
@@ -388,6 +389,7 @@ class Command(BaseCommand):
             # After lending, which moves the demo borrower on to follow-up: a second run must find the same cases.
             self._health_checks(programme, questionnaire)
             self._portfolio(programme, staff)
+            self._outcomes(programme)
             self._site(programme)
         if not quiet:
             self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in at http://127.0.0.1:8000/accounts/login/"))
@@ -765,6 +767,13 @@ class Command(BaseCommand):
                     continue  # she fills this one in herself
                 health_services.round_fill(round_id=health_round.pk, by=case.adviser, scores=dict(level))
                 level = {pk: min(5, value + rng.choice([0, 1, 1, 2])) for pk, value in level.items()}
+
+    def _outcomes(self, programme: Programme) -> None:
+        from outcomes.demo import seed
+
+        seed(programme=programme)
+        evaluator = self._user("evaluator@example.com", "Elin", "Utvärdera")
+        Membership.objects.get_or_create(user=evaluator, programme=programme, region=None, role=Role.EVALUATOR)
 
     def _site(self, programme: Programme) -> None:
         """The public site on the default Wagtail site (any host and port), in English and Swedish."""

@@ -1,0 +1,385 @@
+"""The built-in indicator kinds: each is a set of aggregate expressions over a queryset of case files.
+
+A kind never loops over cases in Python. `with_metrics()` adds per-case subqueries (hours attended, health-check
+change, loan figures) as aliases; each kind then names aggregates over them: a numerator, a denominator (its base),
+and the people the figure rests on (for small-cell suppression). The same expressions serve the whole table
+(`aggregate`) and every breakdown (`values(...).annotate(...)`), so a filter or a breakdown is one query.
+
+Definitions (written down here because funders ask):
+- a *participant* is a case file of the programme (one per person and programme), counted in her case's current
+  region: someone who moved from one region to another counts where her case is now;
+- *started coaching*: reached the coaching stage (now in it or later, closed, or withdrawn after a transition into
+  coaching);
+- *completed coaching*: reached the business-plan stage or later, or closed with a next step (company, job, studies,
+  internship, other) — closing with "no next step" is leaving coaching, not completing it; base: started coaching;
+- *company started*: a closed case with the outcome "company started"; base: all participants;
+- *next step*: closed cases with the outcome company, employed, studies or internship; base: closed cases;
+- *coaching hours*: hours of sessions attended (present) per participant who started coaching;
+- *health-check change*: for cases with a filled start and end round, the mean over the areas scored in both of
+  (end − start), averaged over those cases (points on the 1–5 scale);
+- *repayment rate*: of what has fallen due up to today on the active schedules of paid-out loans (principal, interest
+  and fees, net of waivers), the share repaid;
+- *PAR30*: outstanding principal of active loans with an instalment more than 30 days overdue, divided by the
+  outstanding principal of all active loans (so weighted by balance).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from coaching.models import Attendance, CaseEvent, Outcome, Stage
+from healthchecks.models import Round, Score
+from loans.models import Allocation, EntryKind, Instalment, LedgerEntry, Loan, LoanStatus
+
+MONEY = DecimalField(max_digits=16, decimal_places=2)
+ZERO_MONEY = Value(Decimal("0"), output_field=MONEY)
+
+AFTER_COACHING = [Stage.BUSINESS_PLAN, Stage.LOAN, Stage.FOLLOW_UP]
+COACHING_OR_LATER = [Stage.COACHING, *AFTER_COACHING, Stage.CLOSED]
+NEXT_STEPS = [Outcome.COMPANY_STARTED, Outcome.EMPLOYED, Outcome.STUDIES, Outcome.INTERNSHIP]
+PERMANENT = ["permanent", "citizen"]
+PAR_DAYS = 30
+
+
+def _per_case(queryset, group: str, expression, output_field):
+    """A correlated subquery: one aggregate per case, NULL when the case has no rows."""
+    return Subquery(
+        queryset.values(group).annotate(total=expression).values("total")[:1],
+        output_field=output_field,
+    )
+
+
+def with_metrics(cases: QuerySet, *, today: date, needs: set[str] | None = None) -> QuerySet:
+    """The case queryset annotated with the per-case figures the given kinds aggregate (only those: each is a
+    correlated subquery)."""
+    owed = F("principal") + F("interest") + F("fee")
+    due_instalments = Instalment.objects.filter(
+        loan__case=OuterRef("pk"), active=True, due_date__lte=today, loan__disbursed_on__isnull=False
+    )
+    due_allocations = Allocation.objects.filter(
+        instalment__loan__case=OuterRef("pk"),
+        instalment__active=True,
+        instalment__due_date__lte=today,
+        instalment__loan__disbursed_on__isnull=False,
+    )
+    paid_on_instalment = _per_case(Allocation.objects.filter(instalment=OuterRef("pk")), "instalment", Sum(owed), MONEY)
+    overdue = (
+        Instalment.objects.filter(loan=OuterRef("loan"), active=True, due_date__lt=today - timedelta(days=PAR_DAYS))
+        .alias(paid=Coalesce(paid_on_instalment, ZERO_MONEY))
+        .filter(paid__lt=owed)
+    )
+    active_entries = LedgerEntry.objects.filter(loan__case=OuterRef("pk"), loan__status=LoanStatus.ACTIVE)
+    end_scores = Score.objects.filter(round__kind=Round.Kind.END, round__taken_at__isnull=False)
+    start_scores = Score.objects.filter(round__kind=Round.Kind.START, round__taken_at__isnull=False)
+    end_mean = _per_case(
+        end_scores.filter(
+            round__case=OuterRef("pk"),
+            area__in=start_scores.filter(round__case=OuterRef("round__case")).values("area"),
+        ),
+        "round__case",
+        Avg("value"),
+        FloatField(),
+    )
+    start_mean = _per_case(
+        start_scores.filter(
+            round__case=OuterRef("pk"),
+            area__in=end_scores.filter(round__case=OuterRef("round__case")).values("area"),
+        ),
+        "round__case",
+        Avg("value"),
+        FloatField(),
+    )
+    disbursed = Loan.objects.filter(case=OuterRef("pk"), disbursed_on__isnull=False)
+    metrics = {
+        "m_started": Case(
+            When(
+                Q(state__in=COACHING_OR_LATER)
+                | Q(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), to_state=Stage.COACHING))),
+                then=Value(1),
+            ),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        "m_minutes": Coalesce(
+            _per_case(
+                Attendance.objects.filter(case=OuterRef("pk"), status=Attendance.Status.PRESENT),
+                "case",
+                Sum("session__duration_minutes"),
+                IntegerField(),
+            ),
+            0,
+        ),
+        "m_health": end_mean - start_mean,
+        "m_loans": Coalesce(_per_case(disbursed, "case", Count("pk"), IntegerField()), 0),
+        "m_lent": Coalesce(_per_case(disbursed, "case", Sum("principal"), MONEY), ZERO_MONEY),
+        "m_due": Coalesce(_per_case(due_instalments, "loan__case", Sum(owed), MONEY), ZERO_MONEY),
+        "m_repaid": Coalesce(
+            _per_case(
+                due_allocations.filter(entry__kind__in=[EntryKind.REPAYMENT, EntryKind.REVERSAL]),
+                "instalment__loan__case",
+                Sum(owed),
+                MONEY,
+            ),
+            ZERO_MONEY,
+        ),
+        "m_waived": Coalesce(
+            _per_case(due_allocations.filter(entry__kind=EntryKind.WAIVER), "instalment__loan__case", Sum(owed), MONEY),
+            ZERO_MONEY,
+        ),
+        "m_outstanding": Coalesce(_per_case(active_entries, "loan__case", Sum("principal"), MONEY), ZERO_MONEY),
+        "m_at_risk": Coalesce(
+            _per_case(
+                active_entries.alias(risky=Exists(overdue)).filter(risky=True),
+                "loan__case",
+                Sum("principal"),
+                MONEY,
+            ),
+            ZERO_MONEY,
+        ),
+    }
+    wanted = set(metrics) if needs is None else needs
+    return cases.annotate(**{name: expression for name, expression in metrics.items() if name in wanted})
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How one kind of figure is computed. Expressions are built fresh on each call (they are not reusable)."""
+
+    code: str
+    label: str
+    definition: str
+    numerator: Callable[[], object] | None = None
+    denominator: Callable[[], object] | None = None
+    base: Callable[[], object] | None = None  # people the figure rests on
+    hits: Callable[[], object] | None = None  # people counted in the numerator, when it counts people
+    mean: bool = False  # value = numerator / denominator, a number (hours, points)
+    money_share: bool = False  # value = numerator / denominator in %, always
+    money: bool = False  # the numerator is an amount in the programme's currency
+    suffix: str = ""
+    divide_by: int = 1  # e.g. minutes summed, hours shown
+    needs: tuple[str, ...] = ()  # the per-case metrics of with_metrics() it aggregates
+    cumulative: bool = False  # grows over the programme's life: its target is pro-rated to the time passed
+    available: bool = True
+
+    @property
+    def can_be_share(self) -> bool:
+        return self.denominator is not None and not self.mean and not self.money
+
+    @property
+    def always_share(self) -> bool:
+        return self.money_share
+
+    def aggregates(self) -> dict[str, object]:
+        if not self.available:
+            return {}
+        parts = {
+            "num": self.numerator,
+            "den": self.denominator,
+            "base": self.base,
+            "hits": self.hits,
+        }
+        return {f"k_{self.code}_{name}": make() for name, make in parts.items() if make is not None}
+
+
+def _count(condition: Q | None = None):
+    return lambda: Count("pk", filter=condition) if condition is not None else Count("pk")
+
+
+ALL = _count()
+STARTED = _count(Q(m_started=1))
+CLOSED = _count(Q(state=Stage.CLOSED))
+COMPANY = Q(state=Stage.CLOSED, outcome=Outcome.COMPANY_STARTED)
+COMPLETED = Q(state__in=AFTER_COACHING) | (Q(state=Stage.CLOSED) & ~Q(outcome=Outcome.NO_NEXT_STEP))
+BORROWERS = _count(Q(m_loans__gt=0))
+WITH_DUES = _count(Q(m_due__gt=0))
+OUTSTANDING = _count(Q(m_outstanding__gt=0))
+
+
+def _share(code, label, definition, condition: Q, base=ALL, **extra) -> Kind:
+    return Kind(
+        code=code,
+        label=label,
+        definition=definition,
+        numerator=_count(condition),
+        denominator=base,
+        base=base,
+        hits=_count(condition),
+        **extra,
+    )
+
+
+KIND_LIST: list[Kind] = [
+    Kind(
+        code="mobilised",
+        label=_("Participants mobilised"),
+        definition=_("Case files of the programme (one per person), in their current region."),
+        numerator=ALL,
+        base=ALL,
+        cumulative=True,
+    ),
+    _share(
+        "women",
+        _("Share of women"),
+        _("Participants whose gender is woman, of all participants."),
+        Q(participant__gender="woman"),
+    ),
+    _share(
+        "foreign_background",
+        _("Share of foreign background"),
+        _("Participants born abroad or with both parents born abroad, of all participants."),
+        Q(participant__foreign_background=True),
+    ),
+    _share(
+        "permanent_residence",
+        _("Share with a permanent residence permit or citizenship"),
+        _("Participants with a permanent residence permit or citizenship, of all participants."),
+        Q(participant__residence_permit__in=PERMANENT),
+    ),
+    _share(
+        "completed_coaching",
+        _("Share that completed coaching"),
+        _(
+            "Reached the business plan or later, or closed with a next step other than 'no next step'; "
+            "of those who started coaching."
+        ),
+        COMPLETED & Q(m_started=1),
+        base=STARTED,
+        needs=("m_started",),
+    ),
+    _share(
+        "companies_started",
+        _("Companies started"),
+        _("Closed cases with the outcome 'company started'; as a share, of all participants."),
+        COMPANY,
+        cumulative=True,
+    ),
+    _share(
+        "social_enterprises",
+        _("Social enterprises started"),
+        _("Companies started that are marked as social enterprises; as a share, of all participants."),
+        COMPANY & Q(outcome_detail__social_enterprise=True),
+        cumulative=True,
+    ),
+    _share(
+        "next_step",
+        _("Share that took the next step"),
+        _("Closed cases with the outcome company, job, studies or internship, of all closed cases."),
+        Q(state=Stage.CLOSED, outcome__in=NEXT_STEPS),
+        base=CLOSED,
+    ),
+    Kind(
+        code="coaching_hours",
+        label=_("Average coaching hours"),
+        definition=_("Hours of sessions attended (present), per participant who started coaching."),
+        numerator=lambda: Sum("m_minutes", filter=Q(m_started=1)),
+        denominator=STARTED,
+        base=STARTED,
+        mean=True,
+        suffix="h",
+        divide_by=60,
+        needs=("m_started", "m_minutes"),
+    ),
+    Kind(
+        code="health_check",
+        label=_("Health-check improvement"),
+        definition=_(
+            "For cases with a start and an end round: the mean of (end − start) over the areas scored in both; "
+            "averaged over those cases, in points on the 1–5 scale."
+        ),
+        numerator=lambda: Sum("m_health"),
+        denominator=_count(Q(m_health__isnull=False)),
+        base=_count(Q(m_health__isnull=False)),
+        mean=True,
+        suffix=_("points"),
+        needs=("m_health",),
+    ),
+    Kind(
+        code="income_change",
+        label=_("Change in household income"),
+        definition=_("Needs follow-up visits that record household income; not available yet."),
+        available=False,
+    ),
+    Kind(
+        code="still_running_12m",
+        label=_("Businesses still running after 12 months"),
+        definition=_("Needs follow-up visits a year after the start; not available yet."),
+        available=False,
+    ),
+    Kind(
+        code="loans_disbursed",
+        label=_("Loans paid out"),
+        definition=_("Loans paid out to participants (number)."),
+        numerator=lambda: Sum("m_loans"),
+        base=BORROWERS,
+        hits=BORROWERS,
+        needs=("m_loans",),
+        cumulative=True,
+    ),
+    Kind(
+        code="amount_disbursed",
+        label=_("Amount lent"),
+        definition=_("The principal of the loans paid out, in the programme's currency."),
+        numerator=lambda: Sum("m_lent"),
+        base=BORROWERS,
+        hits=BORROWERS,
+        money=True,
+        needs=("m_loans", "m_lent"),
+        cumulative=True,
+    ),
+    Kind(
+        code="repayment_rate",
+        label=_("Repayment rate"),
+        definition=_(
+            "Of what has fallen due up to today on paid-out loans (principal, interest, fees, net of waivers), "
+            "the share repaid."
+        ),
+        numerator=lambda: Sum("m_repaid"),
+        denominator=lambda: Sum(F("m_due") - F("m_waived"), output_field=MONEY),
+        base=WITH_DUES,
+        money_share=True,
+        needs=("m_due", "m_repaid", "m_waived"),
+    ),
+    Kind(
+        code="par30",
+        label=_("Portfolio at risk (PAR30)"),
+        definition=_(
+            "Outstanding principal of active loans with an instalment more than 30 days overdue, "
+            "of the outstanding principal of all active loans."
+        ),
+        numerator=lambda: Sum("m_at_risk"),
+        denominator=lambda: Sum("m_outstanding"),
+        base=OUTSTANDING,
+        hits=_count(Q(m_at_risk__gt=0)),
+        money_share=True,
+        needs=("m_outstanding", "m_at_risk"),
+    ),
+]
+
+KINDS: dict[str, Kind] = {kind.code: kind for kind in KIND_LIST}
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [(kind.code, kind.label) for kind in KIND_LIST]
