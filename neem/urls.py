@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("loans.urls")),
     path("", include("plans.urls")),
     path("", include("healthchecks.urls")),
+    path("", include("participants.urls")),
 ]
 
 if settings.DEBUG:
