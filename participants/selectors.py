@@ -19,10 +19,10 @@ from .models import CheckIn, Document, Message, ReminderPreference
 
 # Her case's stages in her words: (stage, what it is called, what it means for her now).
 STAGE_WORDS = {
-    Stage.MOBILISED: (_("You signed up"), _("You have signed up. We will contact you to get started.")),
+    Stage.MOBILISED: (_("Signed up"), _("You have signed up. We will contact you to get started.")),
     Stage.INTAKE: (_("Getting to know you"), _("We are getting to know you and your business idea.")),
-    Stage.COACHING: (_("Learning"), _("You are learning with your adviser, one module at a time.")),
-    Stage.BUSINESS_PLAN: (_("Your business plan"), _("You are writing your business plan.")),
+    Stage.COACHING: (_("Coaching"), _("You are learning with your adviser, one module at a time.")),
+    Stage.BUSINESS_PLAN: (_("Business plan"), _("You are writing your business plan.")),
     Stage.LOAN: (_("Your loan"), _("You are applying for a loan, or paying it back.")),
     Stage.FOLLOW_UP: (_("Your business runs"), _("Your business is running. We stay in touch.")),
     Stage.CLOSED: (_("Done"), _("You have finished the programme. Well done!")),

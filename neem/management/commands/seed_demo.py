@@ -384,12 +384,18 @@ class Command(BaseCommand):
             self._plans(programme, staff)
             self._health_checks(programme, questionnaire)
             self._lending(programme, staff)
+            self._participant_pages(programme)
             self._site()
         if not quiet:
             self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in at http://127.0.0.1:8000/accounts/login/"))
             self.stdout.write(f"Password for every demo login: {PASSWORD}")
             for email, what in LOGINS:
                 self.stdout.write(f"  {email:34} {what}")
+
+    def _participant_pages(self, programme) -> None:
+        from participants.demo import seed
+
+        seed(programme=programme)
 
     # --- Programme and staff ---------------------------------------------------------------
     def _programme(self) -> Programme:
