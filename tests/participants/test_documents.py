@@ -160,3 +160,51 @@ def test_documents_and_files_go_with_the_case(world, django_capture_on_commit_ca
 
     assert not Document.objects.filter(pk=document.pk).exists()
     assert not storages["private"].exists(name)
+
+
+def office_file(*names: str, first: tuple[str, str] | None = None) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        if first:
+            archive.writestr(zipfile.ZipInfo(first[0]), first[1])
+        for name in names:
+            archive.writestr(name, "<x/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "mime"),
+    [
+        ("plan.docx", office_file("[Content_Types].xml", "word/document.xml"), "wordprocessingml"),
+        ("budget.xlsx", office_file("[Content_Types].xml", "xl/workbook.xml"), "spreadsheetml"),
+        (
+            "letter.odt",
+            office_file("content.xml", first=("mimetype", "application/vnd.oasis.opendocument.text")),
+            "opendocument.text",
+        ),
+    ],
+)
+def test_office_documents_are_accepted_by_their_content(world, name, content, mime):
+    assert mime in her_upload(world, name=name, content=content).content_type
+
+
+def test_a_zip_renamed_docx_is_refused(world, client_for):
+    response = client_for(world.participant).post(
+        reverse("participants:my_documents", args=[world.case.pk]),
+        {"kind": "quote", "file": upload("archive.docx", office_file("readme.txt"))},
+    )
+
+    assert "does not match its name" in response.content.decode()
+
+
+def test_she_deletes_what_she_uploaded_but_not_the_advisers_documents(world, client_for):
+    mine = her_upload(world)
+    theirs = document_upload(by=world.adviser, case=world.case, upload=upload("contract.pdf"), kind="contract")
+    client = client_for(world.participant)
+
+    assert client.post(reverse("participants:document_delete", args=[theirs.pk])).status_code == 404
+    assert client.post(reverse("participants:document_delete", args=[mine.pk])).status_code == 302
+    assert list(Document.objects.values_list("pk", flat=True)) == [theirs.pk]
