@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,7 +28,7 @@ from .forms import (
     ParticipantForm,
     TransitionForm,
 )
-from .models import JOURNEY, Participant, Stage
+from .models import JOURNEY, Participant
 
 
 def _staff_only(user) -> None:
@@ -339,18 +339,4 @@ def participant_edit(request, pk: int):
         request,
         "coaching/participant_form.html",
         {"form": form, "participant": participant, "case": case, "title": _("Edit %(name)s") % {"name": participant}},
-    )
-
-
-@login_required
-def my_page(request):
-    """The participant's own page: her cases, stage and journey (the participant's-pages issue extends it)."""
-    participant = getattr(request.user, "participant", None)
-    if participant is None:
-        raise Http404
-    cases = participant.cases.select_related("programme", "region", "adviser")
-    return render(
-        request,
-        "coaching/my_page.html",
-        {"participant": participant, "cases": cases, "journey": JOURNEY, "Stage": Stage},
     )

@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("healthchecks.urls")),
     path("", include("portfolio.urls")),
     path("", include("outcomes.urls")),
+    path("", include("participants.urls")),
 ]
 
 if settings.DEBUG:

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "healthchecks",
     "portfolio",
     "outcomes",
+    "participants",
     "cms",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -53,6 +54,8 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -145,6 +148,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Participants' documents: outside MEDIA_ROOT and the web root, served only through a checking view.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
+PRIVATE_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": "/no-public-url/"},
+}
+STORAGES["private"] = PRIVATE_STORAGE
 
 # --- Accounts (django-allauth) -----------------------------------------------------------------
 LOGIN_URL = "account_login"
@@ -197,6 +207,19 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Background tasks (django-tasks backport; `manage.py db_worker` runs them) ------------------
+# Wagtail's own tasks (reference index, file clean-up) use this backend too: the worker runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Reminders and SMS ---------------------------------------------------------------------------
+# Links in e-mails sent from the daily run and tasks (no request to build them from).
+NEEM_BASE_URL = env("NEEM_BASE_URL", default=WAGTAILADMIN_BASE_URL)
+SMS_BACKEND = env("SMS_BACKEND", default="participants.sms.ConsoleBackend")
+SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN", default="")
+NEEM_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+NEEM_CHECK_IN_LINK_DAYS = 60
 
 # --- Neem --------------------------------------------------------------------------------------
 NEEM_CASELOAD_PAGE_SIZE = 25

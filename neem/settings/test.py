@@ -12,6 +12,10 @@ ALLOWED_HOSTS = ["*"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+SMS_BACKEND = "participants.sms.LocmemBackend"
+NEEM_BASE_URL = "http://testserver"
 WHITENOISE_AUTOREFRESH = True
 SECRET_KEY = env("SECRET_KEY", default="test-only-not-secret-neem-0123456789abcdefghijklmnopqrstuvwxyz")

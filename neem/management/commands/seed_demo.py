@@ -390,12 +390,18 @@ class Command(BaseCommand):
             self._health_checks(programme, questionnaire)
             self._portfolio(programme, staff)
             self._outcomes(programme)
+            self._participant_pages(programme)
             self._site(programme)
         if not quiet:
             self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in at http://127.0.0.1:8000/accounts/login/"))
             self.stdout.write(f"Password for every demo login: {PASSWORD}")
             for email, what in LOGINS:
                 self.stdout.write(f"  {email:34} {what}")
+
+    def _participant_pages(self, programme) -> None:
+        from participants.demo import seed
+
+        seed(programme=programme)
 
     # --- Programme and staff ---------------------------------------------------------------
     def _programme(self) -> Programme:
