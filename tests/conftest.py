@@ -41,6 +41,10 @@ def staff(role: str, *, programme, region=None, **user):
 
 @pytest.fixture
 def world(db):
+    return build_world()
+
+
+def build_world() -> SimpleNamespace:
     """
     - `north` and `south`, regions of `programme`;
     - `adviser` (north) is assigned to `participant`'s case (`case`, in coaching, one next action);
