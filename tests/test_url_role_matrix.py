@@ -20,7 +20,7 @@ from coaching import curriculum_services, mentoring_services
 from coaching.curriculum_models import ItemCheck, Module, ModuleProgress, Resource
 from coaching.mentoring_models import MentorMatch, MentorMeeting
 from coaching.models import CaseEvent, CaseFile, Curriculum, DuplicateDismissal, NextAction, Note, Participant, Stage
-from coaching.session_models import Cohort, CohortMember, Session
+from coaching.session_models import Attendance, Cohort, CohortMember, Session
 from healthchecks import services as health_services
 from healthchecks.models import Area, Questionnaire, Round, Score
 from loans import services as loan_services
@@ -35,13 +35,13 @@ from loans.models import (
     Reschedule,
     Vote,
 )
-from neem.models import AuditEvent, Membership, Role
+from neem.models import AuditEvent, Membership, Role, User
 from plans import services as plan_services
 from plans.models import BusinessPlan, PlanVersion, SectionComment
 
 from .coaching.curriculum_fixtures import publish_curriculum
 from .conftest import ROLES, build_world, staff
-from .factories import CaseFileFactory, NextActionFactory, ParticipantFactory
+from .factories import PASSWORD, CaseFileFactory, NextActionFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -458,23 +458,27 @@ def snapshot(world) -> dict:
     loan = Loan.objects.get(pk=world.loan.pk)
     return {
         "case": (case.state, case.adviser_id, case.region_id, case.eligibility_checked_at),
+        "participant": Participant.objects.filter(pk=case.participant_id).values().get(),
         "events": CaseEvent.objects.filter(case=case).count(),
         "notes": list(Note.objects.filter(case=case).values_list("pk", "text")),
         "open actions": NextAction.objects.filter(case=case, done_at__isnull=True).count(),
         "participants": Participant.objects.filter(merged_into__isnull=True).count(),
         "dismissals": DuplicateDismissal.objects.count(),
         "staff": list(Membership.objects.values_list("pk", "user__is_active")),
+        "users": User.objects.count(),
         "authenticators": Authenticator.objects.count(),
         "audit": AuditEvent.objects.count(),
         "module progress": list(ModuleProgress.objects.filter(case=case).values_list("pk", "status")),
         "item checks": ItemCheck.objects.filter(progress__case=case).count(),
         "curricula": list(Curriculum.objects.values_list("pk", "version", "published_at")),
-        "modules": list(Module.objects.values_list("pk", "order")),
+        "modules": list(Module.objects.values_list("pk", "order", "title", "mandatory")),
         "resources": Resource.objects.count(),
         "matches": list(MentorMatch.objects.values_list("pk", "ended_on")),
         "meetings": MentorMeeting.objects.count(),
-        "sessions": Session.objects.count(),
-        "cohorts": CohortMember.objects.count(),
+        "sessions": list(Session.objects.values_list("pk", "topic", "starts_at", "attendance_taken_at")),
+        "attendance": Attendance.objects.count(),
+        "cohorts": list(Cohort.objects.values_list("pk", "name")),
+        "cohort members": CohortMember.objects.count(),
         "plans": list(BusinessPlan.objects.values_list("pk", "status")),
         "plan versions": PlanVersion.objects.count(),
         "plan comments": SectionComment.objects.count(),
@@ -512,6 +516,127 @@ def test_url_as_role(world, client_for, name, route, params, role):
         assert world.case.participant.phone not in body
         assert "Yusuf" not in body
         assert snapshot(world) == before, "a refused request changed the case"
+
+
+# Views that show a form on GET and act on POST: a refused GET must be a refused POST, with the
+# form a forger would send. (POST_ONLY views are already posted to above.)
+FORM_POSTS = {
+    "staff_invite": lambda w: {
+        "email": "forged@example.org",
+        "first_name": "Forged",
+        "last_name": "Staff",
+        "programme": w.programme.pk,
+        "role": Role.ADVISER,
+        "region": w.north.pk,
+    },
+    "coaching:case_assign": lambda w: {"adviser": w.colleague.pk, "note": "Forged"},
+    "coaching:participant_edit": lambda w: {"first_name": "Forged", "last_name": "Name", "consent": "on"},
+    "coaching:note_edit": lambda w: {"text": "Forged edit"},
+    "coaching:note_correct": lambda w: {"text": "Forged correction"},
+    "coaching:hand_over": lambda w: {"cases": [w.case.pk], "to_advisers": [w.colleague.pk], "balance": ""},
+    "coaching:merge": lambda w: {f"winner_{w.programme.pk}": "duplicate"},
+    "coaching:module_add": lambda w: {
+        "title_en": "Forged module",
+        "duration_days": "14",
+        **{f"items-{key}": value for key, value in {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0"}.items()},
+    },
+    "coaching:module_edit": lambda w: {
+        "title_en": "Forged title",
+        "duration_days": "14",
+        **{f"items-{key}": value for key, value in {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0"}.items()},
+    },
+    "coaching:mentor_match": lambda w: {"mentor": w.mentor.pk},
+    "coaching:session_add": lambda w: {
+        "region": w.north.pk,
+        "kind": "group",
+        "topic": "Forged session",
+        "starts_at": (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+        "duration_minutes": "60",
+        "place": "Library",
+        "adviser": w.adviser.pk,
+    },
+    "coaching:session_edit": lambda w: {
+        "region": w.north.pk,
+        "kind": "group",
+        "topic": "Forged topic",
+        "starts_at": (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+        "duration_minutes": "60",
+        "place": "Library",
+        "adviser": w.adviser.pk,
+    },
+    "coaching:session_attendance": lambda w: {f"case_{w.case.pk}": "present"},
+    "coaching:cohort_add": lambda w: {"region": w.north.pk, "name": "Forged cohort", "starts_on": str(TODAY)},
+    "coaching:cohort_edit": lambda w: {"region": w.north.pk, "name": "Forged name", "starts_on": str(TODAY)},
+    "loans:application_new": lambda w: {
+        "product": w.product.pk,
+        "amount": "9000",
+        "term": "12",
+        "purpose": "Forged",
+        "assessment": "Forged",
+    },
+    "loans:my_agreement": lambda w: {"confirm": "on", "password": PASSWORD},
+    "plans:edit": lambda w: {"business_idea": "Forged idea"},
+    "plans:my_edit": lambda w: {"business_idea": "Forged idea"},
+    "healthchecks:fill": lambda w: {f"area_{area.pk}": "3" for area in w.health_round.questionnaire.areas.all()},
+    "healthchecks:my_fill": lambda w: {f"area_{area.pk}": "3" for area in w.health_round.questionnaire.areas.all()},
+}
+# Refusals that are not the GET's status: readers who may not write are sent back to the plan, and
+# the administrator reads a session's attendance but does not take it.
+POST_REFUSALS = {
+    **{
+        (name, role): 302
+        for name in ("plans:edit", "plans:budget")
+        for role in ("colleague", "manager", "administrator")
+    },
+    ("coaching:session_attendance", "administrator"): 403,
+}
+
+
+def _refused_posts():
+    for name, _route, params in URLS:
+        if name not in FORM_POSTS and name not in ("plans:budget", "plans:my_budget"):
+            continue
+        for role in MATRIX_ROLES:
+            status = POST_REFUSALS.get((name, role), EXPECTED.get(name, {}).get(role))
+            if status in (403, 404) or (name, role) in POST_REFUSALS or role == "anonymous":
+                yield pytest.param(name, params, role, status, id=f"{name}-{role}")
+
+
+@pytest.mark.parametrize(("name", "params", "role", "expected"), list(_refused_posts()))
+def test_a_refused_form_is_refused_when_posted(world, client_for, name, params, role, expected):
+    url = build_url(world, name, params)
+    data = FORM_POSTS[name](world) if name in FORM_POSTS else {}
+    before = snapshot(world)
+
+    response = client_for(getattr(world, role)).post(url, data)
+
+    assert response.status_code == expected, f"{role} posting to {url}: {response.status_code}, expected {expected}"
+    assert world.case.participant.phone not in response.content.decode()
+    assert snapshot(world) == before, f"{role} changed something by posting to {url}"
+
+
+@pytest.mark.parametrize(
+    ("name", "role"),
+    [
+        ("coaching:case_assign", "lead"),
+        ("coaching:note_edit", "adviser"),
+        ("coaching:session_attendance", "colleague"),
+        ("coaching:cohort_add", "manager"),
+        ("plans:edit", "adviser"),
+        ("healthchecks:fill", "lead"),
+        ("staff_invite", "administrator"),
+    ],
+)
+def test_the_forged_forms_are_valid(world, client_for, name, role):
+    """The forged forms must pass validation, or the test above would prove nothing: as the people
+    allowed, they change something."""
+    params = next(p for n, _r, p in URLS if n == name)
+    before = snapshot(world)
+
+    response = client_for(getattr(world, role)).post(build_url(world, name, params), FORM_POSTS[name](world))
+
+    assert response.status_code == 302, response.status_code
+    assert snapshot(world) != before, f"{name} as {role} changed nothing: is the forged form valid?"
 
 
 @pytest.mark.parametrize("name", sorted(POST_ONLY))
@@ -570,3 +695,48 @@ def test_an_action_of_another_case_cannot_be_completed_through_a_case_she_may_wo
 
     assert response.status_code == 404
     assert NextAction.objects.get(pk=foreign.pk).done_at is None
+
+
+# --- Rules the matrix cannot show with one object per parameter ---------------------------------
+
+
+def test_a_mentor_cannot_log_a_meeting_with_someone_elses_mentee(world, client_for):
+    other_mentor = staff(Role.MENTOR, programme=world.programme, first_name="Olga", last_name="Mentor")
+
+    response = client_for(other_mentor).post(
+        f"/mentor/matches/{world.match.pk}/meetings/", POST_ONLY["coaching:mentor_meeting_add"](world)
+    )
+
+    assert response.status_code == 404
+    assert MentorMeeting.objects.filter(match=world.match).count() == 1
+
+
+def test_the_committee_does_not_see_a_draft_application(world, client_for):
+    draft = LoanApplication.objects.create(
+        case=world.case,
+        product=world.product,
+        amount=Decimal("6000"),
+        term=6,
+        purpose="Draft",
+        assessment="Draft",
+        created_by=world.adviser,
+    )
+
+    response = client_for(world.committee).get(f"/loans/applications/{draft.pk}/")
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role", ["colleague", "manager", "administrator", "lead"])
+def test_only_the_assigned_adviser_and_the_lead_read_a_confidential_note(world, client_for, role):
+    secret = Note.objects.create(case=world.case, author=world.adviser, text="Secret matter", confidential=True)
+
+    page = client_for(getattr(world, role)).get(f"/cases/{world.case.pk}/").content.decode()
+    edit = client_for(getattr(world, role)).get(f"/cases/{world.case.pk}/notes/{secret.pk}/correct/")
+
+    if role == "lead":
+        assert "Secret matter" in page
+        assert edit.status_code == 200
+    else:
+        assert "Secret matter" not in page
+        assert edit.status_code == 404
