@@ -41,6 +41,12 @@ def staff(role: str, *, programme, region=None, **user):
 
 @pytest.fixture
 def world(db):
+    """One programme with a person in every role: see build_world (a plain function, so a module can
+    build it once for all its tests)."""
+    return build_world()
+
+
+def build_world() -> SimpleNamespace:
     """
     - `north` and `south`, regions of `programme`;
     - `adviser` (north) is assigned to `participant`'s case (`case`, in coaching, one next action);
