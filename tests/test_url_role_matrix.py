@@ -183,6 +183,10 @@ def build_matrix_world():
         assessment="Second loan.",
         status=ApplicationStatus.SUBMITTED,
     )
+    # Public site, Stripe and portfolio objects (their builders sit with their rows, below).
+    _savings_group(w)
+    _statement(w)
+    _online_payment(w)
     return w
 
 
@@ -486,6 +490,116 @@ POST_ONLY |= {
     "participants:case_document": lambda w: {"kind": "quote", "file": _mypath_pdf("forged.pdf")},
 }
 # --- end of participants (branch: mypath) -----------------------------------------------------------
+
+
+# --- Public site, Stripe, portfolio (branches: cms, stripe, portfolio) -----------------------------
+def _savings_group(w):
+    from portfolio import services as portfolio_services
+
+    if not hasattr(w, "savings_group"):
+        w.savings_group = portfolio_services.savings_group_create(by=w.adviser, region=w.north, name="Matrix savers")
+        portfolio_services.savings_member_add(
+            by=w.adviser, group_id=w.savings_group.pk, case=w.case, loan_need=Decimal("30000")
+        )
+        w.savings_entry = portfolio_services.savings_contribute(
+            by=w.adviser, group_id=w.savings_group.pk, case_id=w.case.pk, amount=Decimal("500"), on=TODAY
+        )
+    return w.savings_group
+
+
+def _savings_entry(w):
+    _savings_group(w)
+    return w.savings_entry.pk
+
+
+def _statement(w):
+    from portfolio import services as portfolio_services
+
+    if not hasattr(w, "statement"):
+        w.statement, _pdf = portfolio_services.statement_issue(
+            by=w.adviser, participant=w.case.participant, verify_url="http://testserver/verify/"
+        )
+    return w.statement
+
+
+def _online_payment(w):
+    from loans.payments.models import OnlinePayment
+
+    if not hasattr(w, "online_payment"):
+        w.online_payment = OnlinePayment.objects.create(
+            loan=w.loan,
+            instalment_number=1,
+            amount=Decimal("100"),
+            currency=w.loan.currency,
+            payment_intent_id="pi_matrix",
+            status=OnlinePayment.Status.SUCCEEDED,
+            created_by=w.participant,
+        )
+    return w.online_payment.pk
+
+
+PARAMETERS |= {"payment_pk": _online_payment, "code": lambda w: _statement(w).code}
+PARAMETER_OVERRIDES |= {
+    **{
+        (f"portfolio:{name}", "pk"): lambda w: _savings_group(w).pk
+        for name in ("group_detail", "savings_entry", "savings_reverse", "meeting", "member_add")
+    },
+    ("portfolio:savings_reverse", "entry_pk"): _savings_entry,
+    ("portfolio:statement_revoke", "pk"): lambda w: _statement(w).pk,
+    **{(f"loans:{name}", "pk"): lambda w: w.loan.pk for name in ("pay", "pay_card", "pay_status")},
+}
+POST_ONLY |= {
+    "loans:stripe_webhook": lambda w: {},
+    "loans:payment_flag_resolve": lambda w: {},
+    "portfolio:savings_entry": lambda w: {
+        "member": w.case.pk,
+        "kind": "contribution",
+        "amount": "100",
+        "date": str(TODAY),
+        "reference": "",
+        "note": "",
+    },
+    "portfolio:meeting": lambda w: {"date": str(TODAY), "note": "Forged meeting"},
+    "portfolio:member_add": lambda w: {"case": w.duplicate.cases.first().pk, "loan_need": "10000"},
+    "portfolio:savings_reverse": lambda w: {"reason": "Forged"},
+    "portfolio:case_statement_issue": lambda w: {},
+    "portfolio:statement_revoke": lambda w: {},
+}
+
+
+EXPECTED |= {
+    # The public site: everyone.
+    "sitemap": row(200, anonymous=200),
+    "robots_txt": row(200, anonymous=200),
+    "search": row(200, anonymous=200),
+    # Paying online: only the borrower; the webhook answers Stripe's signature, not a session (400 unsigned).
+    "loans:pay": row(404, participant=200),
+    "loans:pay_card": row(404, participant=200),
+    "loans:pay_status": row(404, participant=200),
+    "loans:stripe_webhook": row(400, anonymous=400),
+    # Reconciliation and flagged payments: the programme manager.
+    "loans:reconciliation": row(403, manager=200),
+    "loans:payment_flags": row(403, manager=200),
+    "loans:payment_flag_resolve": row(403, manager=302),
+    # Portfolio figures: the programme manager and region leads (their region).
+    "portfolio:portfolio": row(403, lead=200, manager=200),
+    # Savings groups: the region's advisers and lead keep them; the manager reads; others never.
+    "portfolio:group_list": row(403, adviser=200, colleague=200, other_adviser=200, lead=200, manager=200),
+    "portfolio:group_detail": row(404, adviser=200, colleague=200, lead=200, manager=200),
+    "portfolio:savings_entry": row(404, adviser=302, colleague=302, lead=302, manager=403),
+    "portfolio:savings_reverse": row(404, adviser=302, colleague=302, lead=302, manager=403),
+    "portfolio:meeting": row(404, adviser=302, colleague=302, lead=302, manager=403),
+    "portfolio:member_add": row(404, adviser=302, colleague=302, lead=302, manager=403),
+    # Credit statements: she downloads her own; her adviser, the lead or the manager issue and revoke.
+    "portfolio:my_credit_history": row(404, participant=200, other_participant=200),
+    "portfolio:case_statement_issue": row(404, adviser=200, colleague=403, lead=200, manager=200, administrator=403),
+    "portfolio:statement_revoke": row(404, adviser=302, colleague=403, lead=302, manager=302, administrator=403),
+    # Follow-up visits: the assigned adviser or the lead record them.
+    "portfolio:follow_up_new": row(404, adviser=200, colleague=403, lead=200, manager=403, administrator=403),
+    # Anyone may check a statement's code (rate-limited); the answer names no more than valid or not.
+    "portfolio:verify": row(200, anonymous=200),
+    "portfolio:verify_code": row(200, anonymous=200),
+}
 
 
 def test_every_url_has_a_row():
