@@ -20,14 +20,26 @@ Definitions (written down here because funders ask):
 - *repayment rate*: of what has fallen due up to today on the active schedules of paid-out loans (principal, interest
   and fees, net of waivers), the share repaid;
 - *PAR30*: outstanding principal of active loans with an instalment more than 30 days overdue, divided by the
-  outstanding principal of all active loans (so weighted by balance).
+  outstanding principal of all active loans (so weighted by balance);
+- *change in household income*: for cases whose participant has an intake baseline above 0
+  (`Participant.household_income`) and at least one follow-up visit up to today that records household income: the
+  latest such visit's income less the baseline, in % of the baseline; averaged over those cases (a mean of per-case
+  percentages, in %; cases without a baseline, or with a baseline of 0, are left out). Per case it is
+  `portfolio.selectors.income_change_percent`;
+- *businesses still running after 12 months*: the 12-month point is 12 months after the first payout
+  (`Loan.disbursed_on`), or, with no payout, after the day the case closed (its UTC date, as on the case page); on
+  the 29th of February a year later is the 28th. Among cases whose 12-month point is on or before today and whose
+  latest follow-up visit up to today is on or after that point, or (earlier) found the company closed: the share
+  whose latest visit says "running" (paused counts as not running; a company found closed before the 12 months is
+  not running). Per case it is `portfolio.selectors.business_running_after(case, months=12)`, taken only once the
+  12 months have passed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from decimal import Decimal
 
 from django.db.models import (
@@ -36,6 +48,7 @@ from django.db.models import (
     Count,
     DecimalField,
     Exists,
+    ExpressionWrapper,
     F,
     FloatField,
     IntegerField,
@@ -47,12 +60,14 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
 from coaching.models import Attendance, CaseEvent, Outcome, Stage
 from healthchecks.models import Round, Score
 from loans.models import Allocation, EntryKind, Instalment, LedgerEntry, Loan, LoanStatus
+from portfolio.models import CompanyStatus, FollowUpVisit
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 ZERO_MONEY = Value(Decimal("0"), output_field=MONEY)
@@ -72,9 +87,29 @@ def _per_case(queryset, group: str, expression, output_field):
     )
 
 
+def _day_key(year, month, day):
+    """A date as the integer YYYYMMDD: compared the same way on SQLite and PostgreSQL, with no date arithmetic."""
+    return ExpressionWrapper(year * 10000 + month * 100 + day, output_field=IntegerField())
+
+
+def _date_key(field: str, **tz):
+    return _day_key(ExtractYear(field, **tz), ExtractMonth(field, **tz), ExtractDay(field, **tz))
+
+
+def _year_later_key(field: str, **tz):
+    """The day a year after the date in `field`, as YYYYMMDD (the 29th of February gives the 28th)."""
+    leap_day = Exact(ExtractMonth(field, **tz), 2) & Exact(ExtractDay(field, **tz), 29)
+    day = Case(When(leap_day, then=Value(28)), default=ExtractDay(field, **tz), output_field=IntegerField())
+    return _day_key(ExtractYear(field, **tz) + 1, ExtractMonth(field, **tz), day)
+
+
+def _as_key(day: date) -> int:
+    return day.year * 10000 + day.month * 100 + day.day
+
+
 def with_metrics(cases: QuerySet, *, today: date, needs: set[str] | None = None) -> QuerySet:
     """The case queryset annotated with the per-case figures the given kinds aggregate (only those: each is a
-    correlated subquery)."""
+    correlated subquery). A metric may use one listed before it (a kind then needs both)."""
     owed = F("principal") + F("interest") + F("fee")
     due_instalments = Instalment.objects.filter(
         loan__case=OuterRef("pk"), active=True, due_date__lte=today, loan__disbursed_on__isnull=False
@@ -113,6 +148,15 @@ def with_metrics(cases: QuerySet, *, today: date, needs: set[str] | None = None)
         FloatField(),
     )
     disbursed = Loan.objects.filter(case=OuterRef("pk"), disbursed_on__isnull=False)
+    visits = FollowUpVisit.objects.filter(case=OuterRef("pk"), date__lte=today).order_by("-date", "-id")
+    latest_income = Subquery(visits.filter(household_income__isnull=False).values("household_income")[:1])
+    baseline = Cast("participant__household_income", FloatField())
+    first_payout_mark = Subquery(
+        disbursed.order_by("disbursed_on", "pk").annotate(mark=_year_later_key("disbursed_on")).values("mark")[:1],
+        output_field=IntegerField(),
+    )
+    twelve_months_passed = Q(m_mark_12m__lte=_as_key(today))
+    seen_after = twelve_months_passed & Q(m_visit_key__gte=F("m_mark_12m"))
     metrics = {
         "m_started": Case(
             When(
@@ -158,6 +202,27 @@ def with_metrics(cases: QuerySet, *, today: date, needs: set[str] | None = None)
                 MONEY,
             ),
             ZERO_MONEY,
+        ),
+        "m_income_change": Case(
+            When(
+                participant__household_income__gt=0,
+                then=(Cast(latest_income, FloatField()) - baseline) * Value(100.0) / baseline,
+            ),
+            default=None,
+            output_field=FloatField(),
+        ),
+        # The day 12 months after the first payout, else after the day the case closed (YYYYMMDD).
+        "m_mark_12m": Coalesce(first_payout_mark, _year_later_key("closed_at", tzinfo=UTC)),
+        # The latest visit up to today: its day (YYYYMMDD) and what it found.
+        "m_visit_key": Subquery(visits.annotate(key=_date_key("date")).values("key")[:1], output_field=IntegerField()),
+        "m_visit_status": Subquery(visits.values("company_status")[:1]),
+        # 1 running, 0 not running, NULL not known (or the 12 months not passed yet).
+        "m_running_12m": Case(
+            When(seen_after & Q(m_visit_status=CompanyStatus.RUNNING), then=Value(1)),
+            When(seen_after, then=Value(0)),
+            When(twelve_months_passed & Q(m_visit_status=CompanyStatus.CLOSED), then=Value(0)),
+            default=None,
+            output_field=IntegerField(),
         ),
     }
     wanted = set(metrics) if needs is None else needs
@@ -319,14 +384,29 @@ KIND_LIST: list[Kind] = [
     Kind(
         code="income_change",
         label=_("Change in household income"),
-        definition=_("Needs follow-up visits that record household income; not available yet."),
-        available=False,
+        definition=_(
+            "For participants with an intake household income (above 0) and a follow-up visit that records it: "
+            "the latest visit's household income less the intake figure, in % of the intake figure; "
+            "averaged over those participants."
+        ),
+        numerator=lambda: Sum("m_income_change"),
+        denominator=_count(Q(m_income_change__isnull=False)),
+        base=_count(Q(m_income_change__isnull=False)),
+        mean=True,
+        suffix="%",
+        needs=("m_income_change",),
     ),
-    Kind(
-        code="still_running_12m",
-        label=_("Businesses still running after 12 months"),
-        definition=_("Needs follow-up visits a year after the start; not available yet."),
-        available=False,
+    _share(
+        "still_running_12m",
+        _("Businesses still running after 12 months"),
+        _(
+            "12 months after the first payout (or, with no loan, after the case closed): of the cases whose latest "
+            "follow-up visit is on or after that day, or found the company closed before it, the share whose "
+            "latest visit found the company running."
+        ),
+        Q(m_running_12m=1),
+        base=_count(Q(m_running_12m__isnull=False)),
+        needs=("m_mark_12m", "m_visit_key", "m_visit_status", "m_running_12m"),
     ),
     Kind(
         code="loans_disbursed",
