@@ -551,9 +551,7 @@ def participants_merge(*, by, keep_id: int, duplicate_id: int, winners: dict[int
                     _("Both have a case in %(programme)s: choose whose stage wins.") % {"programme": case.programme}
                 )
             winner, loser = (other, case) if choice == "keep" else (case, other)
-            CaseEvent.objects.filter(case=loser).update(case=winner)
-            Note.objects.filter(case=loser).update(case=winner)
-            NextAction.objects.filter(case=loser).update(case=winner)
+            kept_back = _move_case_rows(loser, winner)
             _log(
                 winner,
                 kind=CaseEvent.Kind.MERGED,
@@ -562,7 +560,12 @@ def participants_merge(*, by, keep_id: int, duplicate_id: int, winners: dict[int
                 + " "
                 + _("Kept the stage %(stage)s; the other case was in %(other)s.")
                 % {"stage": winner.get_state_display(), "other": loser.get_state_display()},
-                data={"merged_case": loser.pk, "loser_state": loser.state, "winner_state": winner.state},
+                data={
+                    "merged_case": loser.pk,
+                    "loser_state": loser.state,
+                    "winner_state": winner.state,
+                    "not_moved": kept_back,
+                },
             )
             loser.delete()
             kept_by_programme.pop(case.programme_id)
@@ -591,6 +594,46 @@ def participants_merge(*, by, keep_id: int, duplicate_id: int, winners: dict[int
             data={"keep": keep.pk, "duplicate": duplicate.pk, "winners": {str(k): v for k, v in winners.items()}},
         )
     return keep
+
+
+def _move_case_rows(loser: CaseFile, winner: CaseFile) -> list[str]:
+    """Move everything that hangs on the losing case (timeline, notes, documents, messages, modules,
+    loans, savings, visits, ...) to the winner, whatever app it belongs to.
+
+    A row that cannot move because the winner already has its one-per-case counterpart (a business
+    plan, say) is moved to nothing: the merge is refused rather than lose it. Returns what was kept back.
+    """
+    from django.db import IntegrityError
+
+    kept_back = []
+    for relation in CaseFile._meta.related_objects:
+        if relation.many_to_many or relation.related_model._meta.model_name.startswith("historical"):
+            continue
+        field = relation.field.name
+        rows = relation.related_model._base_manager.filter(**{field: loser})
+        if not rows.exists():
+            continue
+        if relation.one_to_one and relation.related_model._base_manager.filter(**{field: winner}).exists():
+            raise Refused(
+                _("Both cases have a %(what)s: the merge would lose one. Merge the other way or settle it first.")
+                % {"what": relation.related_model._meta.verbose_name}
+            )
+        try:
+            with transaction.atomic():
+                rows.update(**{field: winner})
+        except IntegrityError as exc:
+            raise Refused(
+                _("The %(what)s of the two cases cannot be combined automatically. Nothing was merged.")
+                % {"what": relation.related_model._meta.verbose_name_plural}
+            ) from exc
+    for relation in CaseFile._meta.related_objects:
+        if relation.many_to_many:
+            through = relation.through if hasattr(relation, "through") else None
+            if through is not None and not through._meta.auto_created:
+                continue  # an explicit through model is a related object of its own, moved above
+            for obj in getattr(loser, relation.get_accessor_name()).all():
+                getattr(obj, relation.field.name).add(winner)
+    return kept_back
 
 
 def duplicate_dismiss(*, by, first_id: int, second_id: int) -> None:

@@ -293,3 +293,25 @@ def test_dismissed_pair_is_no_longer_listed(world, client):
     assert len(selectors.duplicate_pairs(world.lead)) == 1
     login(client, world.lead).post(f"/duplicates/{a.participant_id}/{b.participant_id}/dismiss/")
     assert selectors.duplicate_pairs(world.lead) == []
+
+
+def test_merge_moves_what_other_apps_hang_on_the_case(world):
+    from participants.models import Message
+    from portfolio.models import FollowUpVisit
+
+    keep_case = make_case(world, adviser=world.adviser, state="follow_up")
+    dup_case = make_case(world, adviser=world.adviser2, state="intake", first="Amina", last="Hasan")
+    message = Message.objects.create(case=dup_case, author=world.adviser2, text="Bring your permit")
+    visit = FollowUpVisit.objects.create(
+        case=dup_case, date=timezone.localdate(), company_status="running", by=world.adviser2
+    )
+
+    services.participants_merge(
+        by=world.lead,
+        keep_id=keep_case.participant_id,
+        duplicate_id=dup_case.participant_id,
+        winners={world.programme.pk: "keep"},
+    )
+
+    assert Message.objects.get(pk=message.pk).case_id == keep_case.pk
+    assert FollowUpVisit.objects.get(pk=visit.pk).case_id == keep_case.pk
