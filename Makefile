@@ -36,8 +36,10 @@ $(LOCALSTRIPE_VENV)/.installed: requirements-localstripe.txt
 	$(LOCALSTRIPE_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-localstripe.txt
 	touch $@
 
+# --dist loadfile: a file's tests run together on one worker, so the URL x role matrix's module-wide
+# world (one open transaction) never sits beside another file's tests or a browser test's live server.
 test: $(STAMP) browser-deps $(LOCALSTRIPE_VENV)/.installed
-	$(PY) -m pytest -n 2 --create-db -q $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadfile --create-db -q $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
