@@ -85,7 +85,9 @@ def participant_invite(*, by, case: CaseFile, email: str):
         raise NotAllowed(_("Only the assigned adviser or the region lead can invite the participant."))
     email = email.strip().lower()
     with transaction.atomic():
-        participant = Participant.objects.select_for_update().select_related("user").get(pk=case.participant_id)
+        participant = (
+            Participant.objects.select_for_update(of=("self",)).select_related("user").get(pk=case.participant_id)
+        )
         user = participant.user
         if user is None:
             if User.objects.filter(email__iexact=email).exists():
@@ -289,7 +291,7 @@ def reminder_preference_set(*, participant: Participant, email: bool, sms: bool)
 
 def check_in_answer(*, check_in: CheckIn, company_running: bool, employed: bool, studying: bool, other: str) -> CheckIn:
     with transaction.atomic():
-        check_in = CheckIn.objects.select_for_update().select_related("case").get(pk=check_in.pk)
+        check_in = CheckIn.objects.select_for_update(of=("self",)).select_related("case").get(pk=check_in.pk)
         if check_in.answered_at is not None:
             raise Refused(_("You have already answered. Thank you!"))
         check_in.company_running = company_running

@@ -230,7 +230,9 @@ def statement_issue(*, by, participant, verify_url: str) -> tuple[CreditStatemen
 
 def statement_revoke(*, by, statement_id: int) -> CreditStatement:
     with transaction.atomic():
-        statement = CreditStatement.objects.select_for_update().select_related("participant").get(pk=statement_id)
+        statement = (
+            CreditStatement.objects.select_for_update(of=("self",)).select_related("participant").get(pk=statement_id)
+        )
         participant = statement.participant
         staff = any(
             access.can_work_on_case(by, case) or access.can_assign_case(by, case) for case in participant.cases.all()

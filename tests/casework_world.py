@@ -37,7 +37,11 @@ def make_user(email: str, first: str = "", last: str = "", **extra):
 
 def build_world() -> World:
     programme = Programme.objects.create(
-        name="Test programme", slug="test", currency="SEK", start_date=date(2026, 1, 1), end_date=date(2028, 12, 31)
+        name="Test programme",
+        slug="casework-test",
+        currency="SEK",
+        start_date=date(2026, 1, 1),
+        end_date=date(2028, 12, 31),
     )
     north = Region.objects.create(programme=programme, name="North", slug="north")
     south = Region.objects.create(programme=programme, name="South", slug="south")

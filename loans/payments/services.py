@@ -294,7 +294,7 @@ def flag_resolve(*, by, payment_id: int, note: str) -> OnlinePayment:
     if not note:
         raise Refused(_("Say what was done."))
     with transaction.atomic():
-        payment = OnlinePayment.objects.select_for_update().select_related("loan__case").get(pk=payment_id)
+        payment = OnlinePayment.objects.select_for_update(of=("self",)).select_related("loan__case").get(pk=payment_id)
         if payment.loan.case.programme_id not in access.scope_of(by).manager_programmes:
             raise NotAllowed(_("Only the programme manager can clear this."))
         payment.flag_resolved_at = timezone.now()

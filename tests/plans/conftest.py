@@ -17,7 +17,11 @@ def make_user(email: str, **extra) -> User:
 @pytest.fixture
 def programme(db) -> Programme:
     return Programme.objects.create(
-        name="Test programme", slug="test", currency="SEK", start_date=date(2026, 1, 1), end_date=date(2028, 12, 31)
+        name="Test programme",
+        slug="plans-test",
+        currency="SEK",
+        start_date=date(2026, 1, 1),
+        end_date=date(2028, 12, 31),
     )
 
 

@@ -10,6 +10,7 @@ from coaching.models import Participant
 from loans import services
 from loans.models import Instalment, Loan
 from tests.casework_world import make_case, make_user
+from tests.factories import approve_plan
 from tests.loans.lending_world import lending_world, product
 
 
@@ -21,6 +22,9 @@ def borrower_loan(world, *, key: str, region=None, adviser=None, lead=None, amou
     user = make_user(f"{key}@t.example", key.title(), "Borrower")
     case = make_case(world, region=region, adviser=adviser, state="loan", first=key.title(), last="Borrower")
     Participant.objects.filter(pk=case.participant_id).update(user=user)
+    # The lead of the case's region approves the plan (four eyes); the other region has its own lead.
+    plan_lead = lead if region == world.north else getattr(world, "south_lead", lead)
+    approve_plan(case, adviser=adviser, lead=plan_lead)
     application = services.application_create(
         by=adviser, case=case, product=product_obj, amount=Decimal(amount), term=term, purpose="Stock", assessment="Ok"
     )
