@@ -16,7 +16,7 @@ from loans import services as loan_services
 from loans.models import EntryKind, LedgerEntry, Loan, LoanStatus
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are a no-op on SQLite"),
 ]
 

@@ -602,6 +602,18 @@ EXPECTED |= {
 }
 
 
+def _outcomes_indicator(w) -> int:
+    from outcomes.models import Indicator
+
+    indicator, _created = Indicator.objects.get_or_create(
+        programme=w.programme, code="matrix", defaults={"kind": "mobilised", "label": "Mobilised", "target_min": 1}
+    )
+    return indicator.pk
+
+
+PARAMETER_OVERRIDES[("outcomes:indicator_edit", "pk")] = _outcomes_indicator
+
+
 def test_every_url_has_a_row():
     missing = sorted({name for name, _route, _params in URLS} - set(EXPECTED))
     assert not missing, f"URL patterns without a row in EXPECTED (say who may reach them): {missing}"

@@ -31,7 +31,7 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_visitor_signs_up_for_a_workshop_in_swedish(live_server, page, workshop_sv, stockholm):
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Svenska").click()

@@ -31,7 +31,7 @@ from tests.payments.stripe_world import WEBHOOK_SECRET, event, sign
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 playwright = pytest.importorskip("playwright.sync_api")
 expect = playwright.expect
