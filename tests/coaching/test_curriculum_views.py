@@ -81,9 +81,9 @@ def test_participant_sees_her_current_module_read_only(world, client):
 
     page = client.get("/my/").content.decode()
 
-    assert "Your module now: Business idea" in page
+    assert "Now: Business idea" in page
     assert "Describes the idea" in page
-    assert "<form" not in page.split("Your module now")[1].split("</section>")[0]
+    assert "<form" not in page.split("Now: Business idea")[1].split("</section>")[0]
 
 
 def test_manager_edits_and_publishes_the_curriculum_in_the_app(world, client):

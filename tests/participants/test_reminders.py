@@ -75,7 +75,9 @@ def test_overdue_instalment_reminder(world):
     daily(first_due(loan) + timedelta(days=2))
 
     assert ReminderLog.objects.filter(kind="instalment_overdue", channel="email").count() == 1
-    assert "not paid yet" in mail.outbox[0].body
+    body = mail.outbox[0].body
+    assert str(first_due(loan)) in body  # in her language (Swedish by default): the date she missed
+    assert "/my/" in body
 
 
 def test_she_turns_reminders_off(world):
