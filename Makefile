@@ -36,10 +36,12 @@ $(LOCALSTRIPE_VENV)/.installed: requirements-localstripe.txt
 	$(LOCALSTRIPE_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-localstripe.txt
 	touch $@
 
-# --dist loadfile: a file's tests run together on one worker, so the URL x role matrix's module-wide
-# world (one open transaction) never sits beside another file's tests or a browser test's live server.
+# The URL x role matrix builds one world for the whole module inside an open transaction; it runs on its
+# own so that transaction never sits beside another file's tests or a browser test's live server.
+# --dist loadfile keeps each other file's tests together on one worker.
 test: $(STAMP) browser-deps $(LOCALSTRIPE_VENV)/.installed
-	$(PY) -m pytest -n 2 --dist loadfile --create-db -q $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadfile --create-db -q --ignore=tests/test_url_role_matrix.py $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --create-db -q tests/test_url_role_matrix.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
