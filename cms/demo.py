@@ -141,9 +141,21 @@ def _figure(image: Image, caption: str, alt: str):
     return ("image", {"image": image, "caption": caption})
 
 
+def _ensure_wagtail_roots(locale) -> None:
+    """Wagtail's migrations create the root collection and page; a database emptied since (a flushed test
+    database, a partial restore) lacks them, and images and pages cannot be made without them."""
+    from wagtail.models import Collection, Page
+
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+
+
 def build_site(*, programme: Programme) -> HomePage:
     en, _ = Locale.objects.get_or_create(language_code="en")
     sv, _ = Locale.objects.get_or_create(language_code="sv")
+    _ensure_wagtail_roots(en)
     regions = {r.slug: r for r in programme.regions.all()}
     today = timezone.localdate()
 
