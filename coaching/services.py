@@ -551,7 +551,7 @@ def participants_merge(*, by, keep_id: int, duplicate_id: int, winners: dict[int
                     _("Both have a case in %(programme)s: choose whose stage wins.") % {"programme": case.programme}
                 )
             winner, loser = (other, case) if choice == "keep" else (case, other)
-            kept_back = _move_case_rows(loser, winner)
+            _move_case_rows(loser, winner)
             _log(
                 winner,
                 kind=CaseEvent.Kind.MERGED,
@@ -564,7 +564,6 @@ def participants_merge(*, by, keep_id: int, duplicate_id: int, winners: dict[int
                     "merged_case": loser.pk,
                     "loser_state": loser.state,
                     "winner_state": winner.state,
-                    "not_moved": kept_back,
                 },
             )
             loser.delete()
@@ -596,16 +595,15 @@ def participants_merge(*, by, keep_id: int, duplicate_id: int, winners: dict[int
     return keep
 
 
-def _move_case_rows(loser: CaseFile, winner: CaseFile) -> list[str]:
+def _move_case_rows(loser: CaseFile, winner: CaseFile) -> None:
     """Move everything that hangs on the losing case (timeline, notes, documents, messages, modules,
     loans, savings, visits, ...) to the winner, whatever app it belongs to.
 
     A row that cannot move because the winner already has its one-per-case counterpart (a business
-    plan, say) is moved to nothing: the merge is refused rather than lose it. Returns what was kept back.
+    plan, say) makes the merge refuse rather than lose it.
     """
     from django.db import IntegrityError
 
-    kept_back = []
     for relation in CaseFile._meta.related_objects:
         if relation.many_to_many or relation.related_model._meta.model_name.startswith("historical"):
             continue
@@ -633,7 +631,6 @@ def _move_case_rows(loser: CaseFile, winner: CaseFile) -> list[str]:
                 continue  # an explicit through model is a related object of its own, moved above
             for obj in getattr(loser, relation.get_accessor_name()).all():
                 getattr(obj, relation.field.name).add(winner)
-    return kept_back
 
 
 def duplicate_dismiss(*, by, first_id: int, second_id: int) -> None:
