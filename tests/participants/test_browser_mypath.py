@@ -85,3 +85,38 @@ def test_participant_on_a_phone_follows_her_path_and_downloads_a_receipt(
     download.save_as(str(target))
     assert target.read_bytes().startswith(b"%PDF")
     assert download.suggested_filename.startswith(f"receipt-{loan.pk}-")
+
+
+def test_every_participant_page_fits_a_phone(page: Page, live_server, transactional_db, world):
+    """No participant page scrolls sideways at 360 px: her path, plan (read, edit, budget, compare), loan,
+    agreement, messages, documents and credit history."""
+    page.set_default_timeout(20_000)
+    loan = with_loan(world, repayments=1)
+    base = live_server.url
+    case = world.case.pk
+    page.goto(f"{base}/accounts/login/")
+    page.fill('input[name="login"]', world.participant.email)
+    page.fill('input[name="password"]', "pw-123456789")
+    page.press('input[name="password"]', "Enter")
+    expect(page).to_have_url(f"{base}/my/")
+
+    too_wide = {}
+    for path in [
+        "/my/",
+        f"/my/plan/{case}/",
+        f"/my/plan/{case}/edit/",
+        f"/my/plan/{case}/budget/",
+        f"/my/plan/{case}/compare/",
+        f"/my/loans/{loan.pk}/",
+        f"/my/loans/{loan.pk}/agreement/",
+        f"/my/messages/{case}/",
+        f"/my/documents/{case}/",
+        "/my/credit-history/",
+    ]:
+        response = page.goto(base + path)
+        assert response.status < 400, path
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 360:
+            too_wide[path] = width
+        page.screenshot(path=str(SCREENSHOTS / f"phone{path.replace('/', '-').rstrip('-')}.png"), full_page=True)
+    assert too_wide == {}
