@@ -122,8 +122,8 @@ class LoanProduct(models.Model):
     fee_flat = models.DecimalField(
         _("fee at disbursement (amount)"), default=ZERO, validators=[MinValueValidator(ZERO)], **MONEY
     )
-    # xgettext:no-python-format
     fee_percent = models.DecimalField(
+        # xgettext:no-python-format
         _("fee at disbursement (% of the amount)"),
         max_digits=5,
         decimal_places=2,

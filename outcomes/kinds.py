@@ -385,6 +385,7 @@ KIND_LIST: list[Kind] = [
         code="income_change",
         label=_("Change in household income"),
         definition=_(
+            # xgettext:no-python-format
             "For participants with an intake household income (above 0) and a follow-up visit that records it: "
             "the latest visit's household income less the intake figure, in % of the intake figure; "
             "averaged over those participants."
