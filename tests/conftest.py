@@ -6,6 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from coaching.models import Stage
 from neem.models import Role
@@ -19,6 +21,11 @@ from .factories import (
     RegionFactory,
     UserFactory,
 )
+
+# A busy two-core CI machine must not turn slow input generation or a slow example into a failure:
+# the properties are about results, not speed (speed is measured by `manage.py bench`).
+hypothesis_settings.register_profile("neem", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("neem")
 
 ROLES = [
     "anonymous",
