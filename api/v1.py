@@ -19,7 +19,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Header, NinjaAPI, Path, Query, Router
+from ninja import Header, NinjaAPI, Path, Query, Router, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from coaching import selectors as coaching_selectors
@@ -348,7 +348,7 @@ def case_create(request, payload: s.CaseCreateIn):
     _participant, case = coaching_services.participant_create(
         by=request.user, data=form.participant_data(), region=cleaned["region"]
     )
-    return 201, _case_detail_out(request, _case_for(request, case.pk))
+    return Status(201, _case_detail_out(request, _case_for(request, case.pk)))
 
 
 @cases.post(
@@ -367,7 +367,7 @@ def case_transition(request, case_id: Id, payload: s.TransitionIn):
         outcome=payload.outcome or "",
         reason=payload.reason or "",
     )
-    return 200, _case_detail_out(request, _case_for(request, case.pk))
+    return Status(200, _case_detail_out(request, _case_for(request, case.pk)))
 
 
 # --- Sessions and attendance ------------------------------------------------------------------------
@@ -449,7 +449,7 @@ def session_attendance(request, session_id: Id, payload: s.AttendanceIn):
     for mark in payload.marks:
         statuses[mark.case_id] = mark.status
     session_services.attendance_record(by=request.user, session_id=session.pk, statuses=statuses)
-    return 200, _session_detail_out(request, Session.objects.get(pk=session.pk))
+    return Status(200, _session_detail_out(request, Session.objects.get(pk=session.pk)))
 
 
 # --- Loans, schedules and repayments -------------------------------------------------------------------
@@ -611,7 +611,7 @@ def repayment_create(request, loan_id: Id, payload: s.RepaymentIn, idempotency_k
                     _("This Idempotency-Key was used for another request. Use a new key for a new repayment."),
                     [{"field": "Idempotency-Key", "message": _("Already used with a different request.")}],
                 ) from None
-            return record.status, record.response
+            return Status(record.status, record.response)
         data = form.cleaned_data
         entry = loan_services.repayment_record(
             by=request.user,
@@ -631,7 +631,7 @@ def repayment_create(request, loan_id: Id, payload: s.RepaymentIn, idempotency_k
         body = json.loads(json.dumps(_repayment_out(entry), default=str))
         record.status, record.response = 201, body
         record.save(update_fields=["status", "response"])
-    return 201, body
+    return Status(201, body)
 
 
 # --- Indicators ---------------------------------------------------------------------------------------
