@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
@@ -178,9 +178,16 @@ def _page(queryset: QuerySet, *, limit: int, offset: int, item) -> dict:
 
 
 def _aware(moment: datetime | None) -> datetime | None:
-    if moment is not None and timezone.is_naive(moment):
-        return timezone.make_aware(moment)
-    return moment
+    """In UTC: PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 (and Python) allow; at the ends of the
+    calendar, the nearest moment that exists."""
+    if moment is None:
+        return None
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        return moment.astimezone(UTC)
+    except OverflowError:
+        return datetime.min.replace(tzinfo=UTC) if moment.year < 2 else datetime.max.replace(tzinfo=UTC)
 
 
 class Paging:

@@ -138,3 +138,11 @@ def add_session_and_loan_more(w):
 
     LoanProduct.objects.filter(programme=w.programme).update(name="Old product")
     add_session_and_loan(other)
+
+
+@pytest.mark.parametrize("moment", ["0031-08-11T06:03:29-16:05", "0001-01-01T00:00:00", "9999-12-31T23:59:59-23:00"])
+def test_any_iso_moment_filters_without_a_server_error(world, moment):
+    """PostgreSQL refuses offsets beyond ±15:59 (found by schemathesis): the filter is compared in UTC."""
+    response = ApiClient(make_token(world.manager, world.programme)).get("/api/v1/cases", {"updated_since": moment})
+
+    assert response.status_code == 200

@@ -15,6 +15,8 @@ import pytest
 import schemathesis
 from django.conf import settings as django_settings
 from django.contrib.staticfiles import finders
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 
@@ -87,9 +89,19 @@ def _real_ids(w) -> dict[str, int]:
     }
 
 
+@pytest.fixture
+def keep_connection():
+    """As Django's test client does: a WSGI request must not close the test's connection (its open transaction)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.parametrize("variant", ["random ids", "real ids", "negative"])
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
-def test_the_api_conforms_to_its_schema(world, method, path, variant):
+def test_the_api_conforms_to_its_schema(world, keep_connection, method, path, variant):
     from django.core.wsgi import get_wsgi_application
     from hypothesis import given
     from schemathesis import GenerationMode
