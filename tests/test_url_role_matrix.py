@@ -926,3 +926,68 @@ def test_only_the_assigned_adviser_and_the_lead_read_a_confidential_note(world, 
     else:
         assert "Secret matter" not in page
         assert edit.status_code == 404
+
+
+# --- REST API and its tokens (branch: api) ---------------------------------------------------------
+# The API answers tokens, not sessions: a logged-in browser gets the same 401 JSON as anyone without a
+# token (the table of each endpoint x each role's token is tests/api/test_endpoint_table.py). The schema
+# and the docs are public; the token pages are the programme administrator's.
+API_ENDPOINTS = [
+    "participant_list",
+    "participant_detail",
+    "case_list",
+    "case_create",
+    "case_detail",
+    "case_transition",
+    "session_list",
+    "session_detail",
+    "loan_list",
+    "loan_detail",
+    "loan_schedule",
+    "repayment_create",
+    "indicator_list",
+]
+EXPECTED |= {
+    **{f"api:v1:{name}": row(401, anonymous=401) for name in API_ENDPOINTS},
+    # PUT only: the matrix's GET is not allowed, before any authentication.
+    "api:v1:session_attendance": row(405, anonymous=405),
+    "api:v1:openapi-json": row(200, anonymous=200),
+    "api:v1:openapi-view": row(200, anonymous=200),
+    "api:v1:api-root": row(404, anonymous=404),
+    "api:token_list": row(403, administrator=200),
+    "api:token_create": row(403, administrator=200),
+    "api:token_revoke": row(403, administrator=302),
+    "api:call_list": row(403, administrator=200),
+}
+PARAMETERS |= {
+    "participant_id": lambda w: w.case.participant.pk,
+    "case_id": lambda w: w.case.pk,
+    "session_id": lambda w: w.session.pk,
+    "loan_id": lambda w: w.loan.pk,
+}
+
+
+def _api_token(w) -> int:
+    from api import services as api_services
+
+    # A fresh one per test: each test's savepoint rolls back what the one before created.
+    return api_services.token_create(
+        by=w.administrator, programme=w.programme, user=w.adviser, name="Matrix", scopes=["read"]
+    ).token.pk
+
+
+PARAMETER_OVERRIDES[("api:token_revoke", "pk")] = _api_token
+POST_ONLY |= {
+    "api:v1:case_create": lambda w: {"region_id": w.north.pk},
+    "api:v1:case_transition": lambda w: {"transition": "withdraw", "reason": "other"},
+    "api:v1:repayment_create": lambda w: {"amount": "100.00", "on": str(TODAY)},
+    "api:token_revoke": lambda w: {},
+}
+FORM_POSTS["api:token_create"] = lambda w: {
+    "programme": w.programme.pk,
+    "name": "Forged",
+    "user": w.adviser.pk,
+    "scopes": ["read", "write", "repayments"],
+    "days": "30",
+}
+# --- end of REST API (branch: api) ------------------------------------------------------------------

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "portfolio",
     "outcomes",
     "participants",
+    "api",
     "cms",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # the REST API's Swagger UI from its own static files (no CDN)
 ]
 
 MIDDLEWARE = [

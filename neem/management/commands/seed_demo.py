@@ -392,11 +392,15 @@ class Command(BaseCommand):
             self._outcomes(programme)
             self._participant_pages(programme)
             self._site(programme)
+            self._api(programme)
         if not quiet:
             self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in at http://127.0.0.1:8000/accounts/login/"))
             self.stdout.write(f"Password for every demo login: {PASSWORD}")
             for email, what in LOGINS:
                 self.stdout.write(f"  {email:34} {what}")
+            from api.demo import CREATE_HINT
+
+            self.stdout.write(f"REST API: docs at http://127.0.0.1:8000/api/v1/docs; a token: {CREATE_HINT}")
 
     def _participant_pages(self, programme) -> None:
         from participants.demo import seed
@@ -780,6 +784,11 @@ class Command(BaseCommand):
         seed(programme=programme)
         evaluator = self._user("evaluator@example.com", "Elin", "Utvärdera")
         Membership.objects.get_or_create(user=evaluator, programme=programme, region=None, role=Role.EVALUATOR)
+
+    def _api(self, programme: Programme) -> None:
+        from api.demo import seed
+
+        seed(programme=programme)
 
     def _site(self, programme: Programme) -> None:
         """The public site on the default Wagtail site (any host and port), in English and Swedish."""
