@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "portfolio",
     "outcomes",
     "participants",
+    "banking",
     "cms",
     "django.contrib.admin",
     "django.contrib.auth",
