@@ -35,8 +35,10 @@ def queries(client, url) -> int:
 
 
 def another_statement(world, n: int):
-    data = read("statement_several.xml").replace(b"BANKREF-", f"B{n}-".encode()).replace(
-        b"STMT-2026-02-15", f"STMT-{n}".encode()
+    data = (
+        read("statement_several.xml")
+        .replace(b"BANKREF-", f"B{n}-".encode())
+        .replace(b"STMT-2026-02-15", f"STMT-{n}".encode())
     )
     return imported(world, f"s{n}.xml", data)
 
@@ -111,9 +113,7 @@ def test_the_list_pages_have_a_constant_number_of_queries(bank, client):
     client.force_login(bank.manager)
     first = imported(bank)
     pages = ["/bank/statements/", "/bank/queue/", f"/bank/statements/{first.pk}/", "/bank/payouts/"]
-    services.line_reject(
-        by=bank.manager, line_id=first.lines.get(bank_reference="BANKREF-0003").pk, note="not ours"
-    )
+    services.line_reject(by=bank.manager, line_id=first.lines.get(bank_reference="BANKREF-0003").pk, note="not ours")
     before = {url: queries(client, url) for url in pages}
 
     for n in range(3):
