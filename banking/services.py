@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from coaching.errors import NotAllowed, Refused
@@ -72,6 +72,19 @@ def statement_import(*, by, programme, data: bytes, file_name: str) -> ImportRes
             % {"theirs": parsed.account_iban, "ours": account.iban}
         )
     booked = [line for line in parsed.lines if line.booked]
+    try:
+        return _store_and_apply(
+            by=by, programme=programme, parsed=parsed, booked=booked, digest=digest, file_name=file_name
+        )
+    except IntegrityError:
+        # The same file (or transaction) imported at the same moment by someone else: theirs stands.
+        existing = BankStatement.objects.filter(programme=programme, sha256=digest).first()
+        if existing:
+            return ImportResult(statement=existing, created=False)
+        raise
+
+
+def _store_and_apply(*, by, programme, parsed, booked, digest, file_name) -> ImportResult:
     with transaction.atomic():
         statement = BankStatement.objects.create(
             programme=programme,
