@@ -140,3 +140,36 @@ def test_the_ledger_export_downloads_sie_and_csv(bank, client):
     assert csv_response.status_code == 200 and b"series,voucher,date" in csv_response.content
     assert refused.status_code == 200 and "one fiscal year" in refused.content.decode()
     assert LedgerEntry.objects.filter(value_date=date(2026, 2, 15)).exists()
+
+
+def test_the_manager_records_a_payout_account_makes_the_file_and_downloads_it(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from banking.models import BankAccount, PaymentFile, PayoutAccount
+    from loans import services as loan_services
+    from tests.loans.lending_world import approved_loan, lending_world
+
+    world = lending_world()
+    BankAccount.objects.create(programme=world.programme, holder_name="Neem", iban="SE4550000000058398257466")
+    loan = approved_loan(world)
+    loan_services.agreement_accept(by=world.borrower_user, loan_id=loan.pk, password="pw-123456789", pdf_bytes=b"%")
+    client.force_login(world.manager)
+
+    bad = client.post(f"/bank/payouts/{loan.pk}/account/", {"holder_name": "Bea", "iban": "SE00 1234"}, follow=True)
+    assert "not a valid IBAN" in bad.content.decode() and not PayoutAccount.objects.exists()
+    client.post(
+        f"/bank/payouts/{loan.pk}/account/", {"holder_name": "Bea Borrower", "iban": "SE3550000000054910000003"}
+    )
+    page = client.get("/bank/payouts/").content.decode()
+    assert "SE3550000000054910000003" in page
+    pay_on = (timezone.localdate() + timedelta(days=2)).isoformat()
+    client.post("/bank/payouts/", {"programme": world.programme.pk, "execution_date": pay_on, "loans": [loan.pk]})
+
+    payment_file = PaymentFile.objects.get()
+    download = client.get(f"/bank/payment-files/{payment_file.pk}/")
+    assert download.status_code == 200
+    assert download["Content-Disposition"] == f'attachment; filename="{payment_file.message_id}.xml"'
+    assert b"<EndToEndId>" + payment_file.orders.get().end_to_end_id.encode() + b"</EndToEndId>" in download.content
+    assert f"<ReqdExctnDt><Dt>{pay_on}</Dt></ReqdExctnDt>".encode() in download.content
