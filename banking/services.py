@@ -66,7 +66,9 @@ def statement_import(*, by, programme, data: bytes, file_name: str) -> ImportRes
     except statements.StatementError as exc:
         raise Refused(_("The file was not imported: %(why)s") % {"why": exc}) from exc
     account = BankAccount.objects.filter(programme=programme).first()
-    if account and parsed.account_iban and parsed.account_iban.replace(" ", "").upper() != account.iban:
+    theirs = parsed.account_iban.replace(" ", "").upper()
+    # Only an IBAN can be compared (a statement may name the account by its domestic number instead).
+    if account and theirs[:2].isalpha() and theirs != account.iban:
         raise Refused(
             _("The file was not imported: it is a statement of account %(theirs)s, not of the programme's %(ours)s.")
             % {"theirs": parsed.account_iban, "ours": account.iban}

@@ -225,3 +225,25 @@ def test_someone_who_is_not_a_manager_cannot_decide(bank):
         with pytest.raises(NotAllowed):
             services.line_reject(by=user, line_id=line.pk, note="mine")
     assert StatementLine.objects.get(pk=line.pk).status == LineStatus.WAITING
+
+
+def test_two_loans_that_fit_equally_are_not_suggested(bank):
+    from coaching.models import Participant
+    from tests.casework_world import make_case, make_user
+    from tests.factories import approve_plan
+    from tests.loans.lending_world import active_loan
+
+    namesake = make_case(bank, adviser=bank.adviser, state="loan", first="Bea", last="Borrower")
+    approve_plan(namesake, adviser=bank.adviser, lead=bank.lead)
+    bank.borrower_user = make_user("bea2@t.example", "Bea", "Borrower")
+    Participant.objects.filter(pk=namesake.participant_id).update(user=bank.borrower_user)
+    bank.case = namesake
+    active_loan(bank)
+    data = b"booking_date,amount,name,bank_reference\n2026-02-20,123.45,Bea Borrower,CSV-AMB-1\n"
+
+    result = do_import(bank, "ambiguous.csv", data=data)
+
+    line = result.statement.lines.get()
+    assert line.status == LineStatus.WAITING
+    assert line.suggested_loan is None
+    assert "2 loans fit equally well" in line.suggestion
