@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from coaching.models import CaseFile
 from neem.models import Programme
 
+from . import reference
 from .engine import ScheduleTerms
 
 ZERO = Decimal("0")
@@ -322,6 +323,8 @@ class Loan(ConcurrentTransitionMixin, models.Model):
     schedule_version = models.PositiveSmallIntegerField(default=0)
     apr = models.DecimalField(_("effective annual rate (%)"), max_digits=8, decimal_places=2, null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
+    # What the borrower writes on a bank transfer (an OCR number, see reference.py); set once, at creation.
+    payment_reference = models.CharField(_("payment reference"), max_length=25, unique=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["agreement_pdf"])
 
@@ -333,6 +336,15 @@ class Loan(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.participant} — {self.principal} {self.currency}"
+
+    def save(self, *args, **kwargs):
+        if not self.payment_reference:
+            self.payment_reference = unused_payment_reference()
+        super().save(*args, **kwargs)
+
+    @property
+    def payment_reference_display(self) -> str:
+        return reference.grouped(self.payment_reference)
 
     @transition(field=status, source=LoanStatus.AWAITING_ACCEPTANCE, target=LoanStatus.ACCEPTED)
     def accept(self) -> None:
@@ -349,6 +361,14 @@ class Loan(ConcurrentTransitionMixin, models.Model):
     @transition(field=status, source=LoanStatus.ACTIVE, target=LoanStatus.WRITTEN_OFF)
     def write_off(self) -> None:
         self.closed_on = timezone.localdate()
+
+
+def unused_payment_reference() -> str:
+    """A new random reference that no loan has (a clash is one in tens of millions: try again)."""
+    while True:
+        candidate = reference.new_reference()
+        if not Loan.objects.filter(payment_reference=candidate).exists():
+            return candidate
 
 
 class Instalment(models.Model):

@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("outcomes.urls")),
     path("", include("participants.urls")),
     path("api/", include("api.urls")),
+    path("", include("banking.urls")),
 ]
 
 if settings.DEBUG:

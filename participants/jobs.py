@@ -95,6 +95,7 @@ def instalment_reminders(as_of: date, preferences) -> list[Reminder]:
                 "amount": str(instalment.total_outstanding),
                 "currency": loan.currency,
                 "due_date": instalment.due_date.isoformat(),
+                "reference": loan.payment_reference_display,
             }
             key = f"instalment:{instalment.id}:{instalment.due_date.isoformat()}"
             days = (instalment.due_date - as_of).days

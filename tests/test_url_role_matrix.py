@@ -187,6 +187,8 @@ def build_matrix_world():
     _savings_group(w)
     _statement(w)
     _online_payment(w)
+    _banking_line(w)  # branch: banking
+    _banking_payment_file(w)
     return w
 
 
@@ -602,6 +604,80 @@ EXPECTED |= {
 }
 
 
+# --- Bank transfers and accounting (branch: banking) ------------------------------------------------
+def _banking_line(w):
+    from banking.models import BankStatement, LineStatus, StatementLine
+
+    if not hasattr(w, "bank_line"):
+        statement = BankStatement.objects.create(
+            programme=w.programme, format="csv", file_name="matrix.csv", sha256="0" * 64, imported_by=w.manager
+        )
+        w.bank_line = StatementLine.objects.create(
+            statement=statement,
+            programme=w.programme,
+            index=1,
+            direction="CRDT",
+            amount=Decimal("100"),
+            currency="SEK",
+            booking_date=TODAY,
+            bank_reference="MATRIX-1",
+            status=LineStatus.WAITING,
+            reason="No reference",
+        )
+    return w.bank_line
+
+
+def _banking_payment_file(w):
+    from banking.models import PaymentFile
+
+    if not hasattr(w, "payment_file"):
+        w.payment_file = PaymentFile.objects.create(
+            programme=w.programme,
+            message_id="NEEM-MATRIX",
+            execution_date=TODAY,
+            number_of_transactions=0,
+            control_sum=Decimal("0"),
+            currency="SEK",
+            xml="<Document/>",
+            created_by=w.manager,
+        )
+    return w.payment_file.pk
+
+
+def _banking_upload(w):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("forged.csv", b"booking_date,amount,bank_reference\n2026-02-01,100,FORGED-1\n")
+
+
+PARAMETER_OVERRIDES |= {
+    ("banking:statement_detail", "pk"): lambda w: _banking_line(w).statement_id,
+    ("banking:line_assign", "pk"): lambda w: _banking_line(w).pk,
+    ("banking:line_reject", "pk"): lambda w: _banking_line(w).pk,
+    ("banking:payout_account", "pk"): lambda w: w.loan.pk,
+    ("banking:payment_file_download", "pk"): _banking_payment_file,
+}
+POST_ONLY |= {
+    "banking:line_assign": lambda w: {"loan": w.loan.pk, "note": "Forged assignment"},
+    "banking:line_reject": lambda w: {"note": "Forged rejection"},
+    "banking:payout_account": lambda w: {"holder_name": "Forged", "iban": "SE4550000000058398257466"},
+}
+# Only the programme's managers handle its bank statements, payouts and accounting exports.
+EXPECTED |= {
+    "banking:statement_list": row(403, manager=200),
+    "banking:statement_import": row(403, manager=200),
+    "banking:statement_detail": row(403, manager=200),
+    "banking:queue": row(403, manager=200),
+    "banking:line_assign": row(403, manager=302),
+    "banking:line_reject": row(403, manager=302),
+    "banking:payouts": row(403, manager=200),
+    "banking:payout_account": row(403, manager=302),
+    "banking:payment_file_download": row(403, manager=200),
+    "banking:ledger_export": row(403, manager=200),
+}
+# --- end of banking ----------------------------------------------------------------------------------
+
+
 def _outcomes_indicator(w) -> int:
     from outcomes.models import Indicator
 
@@ -765,6 +841,11 @@ FORM_POSTS = {
     "plans:my_edit": lambda w: {"business_idea": "Forged idea"},
     "healthchecks:fill": lambda w: {f"area_{area.pk}": "3" for area in w.health_round.questionnaire.areas.all()},
     "healthchecks:my_fill": lambda w: {f"area_{area.pk}": "3" for area in w.health_round.questionnaire.areas.all()},
+}
+# Bank transfers (branch: banking): a forged statement upload and payment file.
+FORM_POSTS |= {
+    "banking:statement_import": lambda w: {"programme": w.programme.pk, "file": _banking_upload(w)},
+    "banking:payouts": lambda w: {"programme": w.programme.pk, "execution_date": str(TODAY), "loans": [w.loan.pk]},
 }
 # Refusals that are not the GET's status: readers who may not write are sent back to the plan, and
 # the administrator reads a session's attendance but does not take it.

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "outcomes",
     "participants",
     "api",
+    "banking",
     "cms",
     "django.contrib.admin",
     "django.contrib.auth",

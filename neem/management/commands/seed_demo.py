@@ -391,6 +391,7 @@ class Command(BaseCommand):
             self._portfolio(programme, staff)
             self._outcomes(programme)
             self._participant_pages(programme)
+            self._banking(programme, staff)
             self._site(programme)
             self._api(programme)
         if not quiet:
@@ -636,6 +637,11 @@ class Command(BaseCommand):
         from loans import demo
 
         demo.seed(programme=programme, staff=staff, make_user=self._user, password=PASSWORD)
+
+    def _banking(self, programme, staff) -> None:
+        from banking import demo
+
+        demo.seed(programme=programme, staff=staff)
 
     def _portfolio(self, programme, staff) -> None:
         from portfolio import demo
