@@ -158,8 +158,8 @@ def test_participant_pays_an_instalment_by_card_and_the_manager_sees_a_reconcile
     page.goto(f"{live_server.url}/my/loans/{loan.pk}/")
     owed_after = owed_before - payment.amount
     assert services.ledger_balance(loan)["owed"] == owed_after
-    expect(page.locator("dl.facts")).to_contain_text(f"{owed_after} SEK")
-    expect(page.locator("#receipts-heading + ul")).to_contain_text(f"{payment.amount} SEK")
+    expect(page.locator("dl.facts")).to_contain_text(f"{owed_after:,} SEK")
+    expect(page.locator("#receipts-heading + ul")).to_contain_text(f"{payment.amount:,} SEK")
     expect(page.locator("#pay-now")).to_contain_text("is recorded")
     assert_ledger_consistent(loan)
 
