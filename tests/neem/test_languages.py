@@ -97,3 +97,20 @@ def test_an_adviser_changing_her_language_changes_her_login_language_too(world):
     participant = world.case.participant
     coaching_services.participant_update(by=world.adviser, participant=participant, data={"preferred_language": "ar"})
     assert User.objects.get(pk=world.participant.pk).language == "ar"
+
+
+def test_the_adviser_sees_her_language_and_that_she_needs_an_interpreter(world, client_for):
+    Participant.objects.filter(pk=world.case.participant_id).update(preferred_language="ar", needs_interpreter=True)
+    client = client_for(world.adviser)
+    case_page = client.get(reverse("coaching:case_detail", args=[world.case.pk])).content.decode()
+    assert '<dd data-language="ar">Arabic · <strong class="interpreter">needs an interpreter</strong></dd>' in case_page
+    caseload = client.get(reverse("coaching:caseload"), {"all": "1"}).content.decode()
+    assert '<td data-language="ar">Arabic · <strong class="interpreter">needs an interpreter</strong></td>' in caseload
+
+
+def test_a_phone_number_reads_left_to_right_on_an_arabic_case_page(world, client_for):
+    world.adviser.language = "ar"
+    world.adviser.save()
+    html = client_for(world.adviser).get(reverse("coaching:case_detail", args=[world.case.pk])).content.decode()
+    phone = Participant.objects.get(pk=world.case.participant_id).phone
+    assert f'<span dir="ltr" class="ltr">{phone}</span>' in html

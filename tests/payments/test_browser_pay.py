@@ -170,7 +170,7 @@ def test_participant_pays_an_instalment_by_card_and_the_manager_sees_a_reconcile
     page.goto(f"{live_server.url}/loans/reconciliation/?from={today}&to={today}")
     expect(page.locator("#reconciled")).to_contain_text("Reconciled")
     expect(page.locator("table")).to_contain_text(payment.payment_intent_id)
-    assert Decimal(page.locator("table tbody td.num").first.inner_text().split()[0]) == payment.amount
+    assert Decimal(page.locator("table tbody td.num").first.inner_text().split()[0].replace(",", "")) == payment.amount
 
 
 def test_the_page_says_online_payment_is_unavailable_when_stripe_js_cannot_load(
