@@ -1,0 +1,304 @@
+"""WCAG 2.1 AA on the main journeys of every kind of user, in English and in Arabic (right to left).
+
+axe-core (bundled by axe-playwright-python) runs on every page and the test fails on any violation.
+The pages are the demo's (`seed_demo`): a server of its own with a freshly seeded SQLite database,
+so every page has the data people see (a plan, a loan, messages, documents, applications, figures).
+`--reuse-db` keeps the seeded database under var/a11y/ between runs.
+
+Also here: keyboard focus is visible, text at 200 % scales without a horizontal scroll, and
+screenshots of My path and the case page in Arabic (var/screenshots/) with the direction checked.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from playwright.sync_api import Page, expect
+
+pytestmark = [pytest.mark.browser]
+
+ROOT = Path(settings.BASE_DIR)
+PASSWORD = "neem-demo-2026"
+SCREENSHOTS = ROOT / "var" / "screenshots"
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+    "resultTypes": ["violations"],
+}
+LANGUAGES = ["en", "ar"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def demo_server(request):
+    """runserver on a seeded copy of the demo, in the development settings (files on disk)."""
+    folder = ROOT / "var" / "a11y"
+    folder.mkdir(parents=True, exist_ok=True)
+    database = folder / "demo.sqlite3"
+    reuse = request.config.getoption("reuse_db", default=False) and database.exists()
+    if not reuse:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "neem.settings.dev",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "MEDIA_ROOT": str(folder / "media"),
+        "PRIVATE_MEDIA_ROOT": str(folder / "private"),
+        "NEEM_ENFORCE_STAFF_MFA": "false",
+        "DEBUG": "true",
+        "CACHE_URL": "locmemcache://",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
+    if not reuse:
+        subprocess.run([*manage, "seed_demo", "--quiet"], env=env, check=True, cwd=ROOT)
+    port = _free_port()
+    server = subprocess.Popen(
+        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/accounts/login/", timeout=5)
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                pytest.fail("the demo server did not start")
+            time.sleep(0.5)
+    yield url
+    server.terminate()
+    server.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def axe():
+    return Axe()
+
+
+def log_in(page: Page, base: str, email: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{base}/accounts/login/")
+    page.fill('input[name="login"]', email)
+    page.fill('input[name="password"]', PASSWORD)
+    page.press('input[name="password"]', "Enter")
+    page.wait_for_load_state()
+
+
+def switch_language(page: Page, code: str) -> None:
+    """The header's language switch, as she would use it (for a logged-in person it is kept on her profile)."""
+    page.select_option("#language-select", code)
+    page.locator(".language-form button[type=submit]").click()
+    page.wait_for_load_state()
+    expect(page.locator("html")).to_have_attribute("lang", code)
+
+
+def violations(axe: Axe, page: Page) -> list[str]:
+    results = axe.run(page, options=AXE_OPTIONS)
+    found = []
+    for violation in results.response["violations"]:
+        targets = [" ".join(map(str, node["target"])) for node in violation["nodes"][:5]]
+        found.append(f"{page.url} [{violation['id']}] {violation['help']}: {targets}")
+    return found
+
+
+def check(axe: Axe, page: Page, url: str, problems: list[str], language: str) -> None:
+    response = page.goto(url)
+    assert response is not None and response.status == 200, f"{url}: {response and response.status}"
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    expect(page.locator("html")).to_have_attribute("dir", "rtl" if language == "ar" else "ltr")
+    problems += violations(axe, page)
+
+
+def href(page: Page, selector: str) -> str:
+    link = page.locator(selector).first
+    expect(link).to_be_attached()
+    return link.get_attribute("href")
+
+
+def journey_pages(page: Page, base: str, who: str) -> list[str]:
+    """The URLs of her main journey, found the way she finds them (from her landing page)."""
+    if who == "adviser.stockholm@example.com":
+        page.goto(f"{base}/cases/")
+        case = href(page, "table.cases tbody a[href^='/cases/']")
+        page.goto(base + case)
+        pages = [f"{base}/cases/", base + case, f"{base}/today/"]
+        notes = page.locator("a[href*='/notes/'][href$='/edit/']")
+        if notes.count():
+            pages.append(base + notes.first.get_attribute("href"))
+        return pages
+    if who == "participant@example.com":
+        page.goto(f"{base}/my/")
+        return [
+            f"{base}/my/",
+            base + href(page, "a[href^='/my/plan/']"),
+            base + href(page, "a[href^='/my/messages/']"),
+            base + href(page, "a[href^='/my/documents/']"),
+        ]
+    if who == "borrower@example.com":
+        page.goto(f"{base}/my/")
+        return [f"{base}/my/", base + href(page, "a[href^='/my/loans/']")]
+    if who == "committee@example.com":
+        page.goto(f"{base}/committee/")
+        return [f"{base}/committee/", base + href(page, "a[href^='/loans/applications/']")]
+    if who == "manager@example.com":
+        return [f"{base}/outcomes/", f"{base}/portfolio/"]
+    raise AssertionError(who)
+
+
+STAFF_AND_PARTICIPANTS = [
+    "adviser.stockholm@example.com",
+    "participant@example.com",
+    "borrower@example.com",
+    "committee@example.com",
+    "manager@example.com",
+]
+
+
+@pytest.mark.parametrize("who", STAFF_AND_PARTICIPANTS)
+def test_every_page_of_her_journey_passes_axe_in_english_and_arabic(page: Page, demo_server, axe, who):
+    base = demo_server
+    log_in(page, base, who)
+    problems: list[str] = []
+    try:
+        for language in LANGUAGES:
+            switch_language(page, language)
+            for url in journey_pages(page, base, who):
+                check(axe, page, url, problems, language)
+    finally:
+        switch_language(page, "en")
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_public_site_and_the_login_pass_axe_in_english_and_arabic(page: Page, demo_server, axe):
+    base = demo_server
+    problems: list[str] = []
+    public = {
+        "en": ["/en/", "/en/workshops/", "/en/workshops/stockholm-information-workshop/", "/en/i-am-interested/"],
+        "ar": ["/ar/", "/ar/liqaat-tarifiya/", "/ar/liqaat-tarifiya/stockholm-information-workshop/", "/ar/ana-muhtamma/"],
+    }
+    for language in LANGUAGES:
+        page.context.clear_cookies()
+        page.goto(f"{base}/accounts/login/")
+        switch_language(page, language)
+        check(axe, page, f"{base}/accounts/login/", problems, language)
+        for path in public[language]:
+            check(axe, page, base + path, problems, language)
+    assert problems == [], "\n".join(problems)
+
+
+def test_arabic_pages_run_right_to_left_screenshots(page: Page, demo_server):
+    base = demo_server
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for who, path, name in (
+        ("borrower@example.com", "/my/", "my-path-ar.png"),
+        ("adviser.stockholm@example.com", None, "case-page-ar.png"),
+    ):
+        log_in(page, base, who)
+        switch_language(page, "ar")
+        try:
+            if path is None:
+                page.goto(f"{base}/cases/")
+                path = href(page, "table.cases tbody a[href^='/cases/']")
+            page.goto(base + path)
+            expect(page.locator("html")).to_have_attribute("dir", "rtl")
+            assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+            # The heading starts at the right: its right edge is near the viewport's, its left edge is not.
+            box = page.locator("main h1").first.bounding_box()
+            width = page.viewport_size["width"]
+            main = page.locator("main").bounding_box()
+            assert box["x"] + box["width"] > main["x"] + main["width"] - 60
+            page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+        finally:
+            switch_language(page, "en")
+        assert width
+
+
+def test_keyboard_focus_is_visible(page: Page, demo_server):
+    base = demo_server
+    page.goto(f"{base}/accounts/login/")
+    page.keyboard.press("Tab")  # the skip link
+    focused = page.evaluate("document.activeElement.className")
+    assert "skip-link" in focused
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
+    page.fill('input[name="login"]', "")
+    page.focus('input[name="login"]')
+    page.keyboard.press("Tab")
+    style = page.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth]; })()"
+    )
+    assert style[0] == "solid" and style[1] != "0px"
+
+
+@pytest.mark.parametrize(
+    ("who", "paths"),
+    [
+        (None, ["/accounts/login/", "/en/", "/en/i-am-interested/"]),
+        ("participant@example.com", ["/my/", "plan"]),
+        ("borrower@example.com", ["loan"]),
+        ("adviser.stockholm@example.com", ["/cases/", "case"]),
+    ],
+)
+def test_text_at_200_percent_needs_no_horizontal_scroll(page: Page, demo_server, who, paths):
+    """WCAG 1.4.4 and 1.4.10: the root font size doubled on a 1280 px window."""
+    base = demo_server
+    page.set_viewport_size({"width": 1280, "height": 900})
+    if who:
+        log_in(page, base, who)
+    else:
+        page.context.clear_cookies()
+    resolved = []
+    for path in paths:
+        if path == "plan":
+            page.goto(f"{base}/my/")
+            path = href(page, "a[href^='/my/plan/']")
+        elif path == "loan":
+            page.goto(f"{base}/my/")
+            path = href(page, "a[href^='/my/loans/']")
+        elif path == "case":
+            page.goto(f"{base}/cases/")
+            path = href(page, "table.cases tbody a[href^='/cases/']")
+        resolved.append(path)
+    overflowing = []
+    for path in resolved:
+        page.goto(base + path)
+        page.add_style_tag(content="html { font-size: 200% !important; }")
+        scroll, client = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        if scroll > client + 1:
+            overflowing.append(f"{path}: {scroll} > {client}")
+    assert overflowing == []
+
+
+def test_the_plan_fits_a_phone(page: Page, demo_server):
+    """Issue #9's last gap: her plan page at 360 px is no wider than the screen."""
+    base = demo_server
+    page.set_viewport_size({"width": 360, "height": 780})
+    log_in(page, base, "participant@example.com")
+    page.goto(f"{base}/my/")
+    page.goto(base + href(page, "a[href^='/my/plan/']"))
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, width
