@@ -76,7 +76,7 @@ def extract(tmp_path: Path) -> dict[Path, dict]:
         listing.write_text("\n".join(map(str, files)), encoding="utf-8")
         subprocess.run(
             [
-                "xgettext",
+                shutil.which("xgettext") or "xgettext",
                 "--language=Python",
                 "--from-code=UTF-8",
                 "--add-comments=Translators",
@@ -102,7 +102,7 @@ def missing_in(po_path: Path, messages: dict) -> list[str]:
     with po_path.open("rb") as handle:
         catalog = read_po(handle)
     problems = []
-    for key, source in messages.items():
+    for source in messages.values():
         message = catalog.get(source.id, context=source.context)
         if message is None:
             problems.append(f"missing: {source.id!r}")

@@ -196,7 +196,12 @@ def test_the_public_site_and_the_login_pass_axe_in_english_and_arabic(page: Page
     problems: list[str] = []
     public = {
         "en": ["/en/", "/en/workshops/", "/en/workshops/stockholm-information-workshop/", "/en/i-am-interested/"],
-        "ar": ["/ar/", "/ar/liqaat-tarifiya/", "/ar/liqaat-tarifiya/stockholm-information-workshop/", "/ar/ana-muhtamma/"],
+        "ar": [
+            "/ar/",
+            "/ar/liqaat-tarifiya/",
+            "/ar/liqaat-tarifiya/stockholm-information-workshop/",
+            "/ar/ana-muhtamma/",
+        ],
     }
     for language in LANGUAGES:
         page.context.clear_cookies()
@@ -285,9 +290,7 @@ def test_text_at_200_percent_needs_no_horizontal_scroll(page: Page, demo_server,
     for path in resolved:
         page.goto(base + path)
         page.add_style_tag(content="html { font-size: 200% !important; }")
-        scroll, client = page.evaluate(
-            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-        )
+        scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         if scroll > client + 1:
             overflowing.append(f"{path}: {scroll} > {client}")
     assert overflowing == []

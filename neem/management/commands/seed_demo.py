@@ -65,6 +65,7 @@ LOGINS = [
     ("evaluator@example.com", "external evaluator (outcomes, anonymised, read-only)"),
 ]
 
+
 def _preferred_language(spoken: str, draw: float) -> str:
     """Arabic or Vietnamese for those who speak it and are still learning Swedish (when offered), else sv/en."""
     from django.conf import settings
