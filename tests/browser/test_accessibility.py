@@ -167,6 +167,18 @@ def journey_pages(page: Page, base: str, who: str) -> list[str]:
     raise AssertionError(who)
 
 
+def test_axe_reports_a_violation_when_there_is_one(page: Page, demo_server, axe):
+    """The checks below would pass silently if axe did not run: a page with faults must fail."""
+    page.goto(f"{demo_server}/accounts/login/")
+    page.evaluate(
+        "document.querySelector('main').insertAdjacentHTML('beforeend',"
+        " '<img src=\"/static/none.png\"><input type=\"text\"><p style=\"color:#bbb;background:#fff\">pale</p>')"
+    )
+    found = " ".join(violations(axe, page))
+    for rule in ("image-alt", "label", "color-contrast"):
+        assert f"[{rule}]" in found, found
+
+
 STAFF_AND_PARTICIPANTS = [
     "adviser.stockholm@example.com",
     "participant@example.com",
