@@ -249,6 +249,10 @@ def test_arabic_pages_run_right_to_left_screenshots(page: Page, demo_server):
                 return [c.right - t.right, t.left - c.left]; })()"""
             )
             assert to_right < 40 < to_left, (to_right, to_left)
+            scroll, client = page.evaluate(
+                "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
+            assert scroll <= client, "no horizontal scroll right to left either"
             page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
         finally:
             switch_language(page, "en")
