@@ -144,7 +144,7 @@ def journey_pages(page: Page, base: str, who: str) -> list[str]:
         case = href(page, "table.cases tbody a[href^='/cases/']")
         page.goto(base + case)
         pages = [f"{base}/cases/", base + case, f"{base}/today/"]
-        notes = page.locator("a[href*='/notes/'][href$='/edit/']")
+        notes = page.locator("a[href*='/notes/'][href$='/edit/'], a[href*='/notes/'][href$='/correct/']")
         if notes.count():
             pages.append(base + notes.first.get_attribute("href"))
         return pages
@@ -256,6 +256,44 @@ def test_arabic_pages_run_right_to_left_screenshots(page: Page, demo_server):
             page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
         finally:
             switch_language(page, "en")
+
+
+def test_an_adviser_writes_a_note_with_the_keyboard_alone(page: Page, demo_server, axe):
+    """A form used by keyboard only (Tab, typing, Enter), each control showing its focus; then the note's page passes axe."""
+    base = demo_server
+    log_in(page, base, "adviser.stockholm@example.com")
+    page.goto(f"{base}/cases/")
+    for link in page.locator("table.cases tbody a[href^='/cases/']").all()[:10]:
+        case_url = base + link.get_attribute("href")
+        other = page.context.new_page()
+        other.goto(case_url)
+        can_write = other.locator("form[action$='/notes/'] textarea").count() > 0
+        other.close()
+        if can_write:
+            break
+    else:
+        pytest.fail("no case of hers to write a note on")
+    page.goto(case_url)
+    page.locator("form[action$='/notes/'] textarea").focus()
+    page.keyboard.type("Called her about the budget; she will send the quote.")
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "(() => { const e = document.activeElement, s = getComputedStyle(e);"
+            " return [e.tagName, e.textContent.trim(), s.outlineStyle, s.outlineWidth]; })()"
+        )
+        assert focused[2] == "solid" and focused[3] != "0px", focused
+        if focused[0] == "BUTTON" and focused[1] == "Add note":
+            break
+    else:
+        pytest.fail("Tab never reached the button")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    expect(page.locator("main")).to_contain_text("Called her about the budget")
+    edit = page.locator("a[href*='/notes/'][href$='/edit/']").first
+    page.goto(base + edit.get_attribute("href"))
+    problems = violations(axe, page)
+    assert problems == [], "\n".join(problems)
 
 
 def test_keyboard_focus_is_visible(page: Page, demo_server):
