@@ -3,7 +3,8 @@
 A language is offered when `locale/<code>/` exists (`manage.py makemessages -l <code>` creates it), so
 adding a sixth language is adding its catalogue: no settings, no migration. Model fields that store a
 language take their choices from `language_choices` (a callable, so the list is not frozen into the
-migrations). `NEEM_LANGUAGES` (comma-separated codes) narrows the list for an installation.
+migrations). `NEEM_LANGUAGES` (comma-separated codes) narrows the list for an installation; English, the source
+and LANGUAGE_CODE, always stays.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def discover(locale_dir: Path, *, only: list[str] | None = None) -> list[tuple[s
                 codes.append(code)
     if only:
         wanted = [code.strip().lower() for code in only if code.strip()]
-        codes = [code for code in codes if code in wanted]
+        codes = [code for code in codes if code in wanted or code == SOURCE_LANGUAGE]
     # gettext_noop'd in Django's catalogue, so the lazy translation finds them.
     return [(code, gettext_lazy(_name(code))) for code in codes]  # noqa: INT001
 

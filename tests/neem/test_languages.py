@@ -23,6 +23,7 @@ def test_languages_are_english_and_every_catalogue_directory(tmp_path):
     (tmp_path / "da").mkdir()  # no LC_MESSAGES: not a catalogue
     assert [code for code, _name in discover(tmp_path)] == ["en", "ar", "mn", "sv"]
     assert [code for code, _name in discover(tmp_path, only=["sv", "en"])] == ["en", "sv"]
+    assert [code for code, _name in discover(tmp_path, only=["ar"])] == ["en", "ar"]  # the source always stays
 
 
 def test_the_five_languages_are_offered_english_first():
