@@ -7,7 +7,7 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
-from coaching.errors import DomainError
+from coaching.errors import DomainError, NotAllowed
 
 from .models import User
 
@@ -19,7 +19,7 @@ language_chosen = Signal()
 def user_set_language(*, user: User, language: str) -> User:
     """Store `language` on the person's own profile. Only she changes it here (the view passes request.user)."""
     if not user.is_authenticated:
-        raise DomainError(_("Log in to keep your language."))
+        raise NotAllowed(_("You cannot change this person's details."))
     if language not in dict(settings.LANGUAGES):
         raise DomainError(_("This language is not offered."))
     with transaction.atomic():

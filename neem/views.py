@@ -86,7 +86,7 @@ def account_language(request):
             form.add_error("language", error.message)
         else:
             translation.activate(request.user.language)
-            messages.success(request, gettext("Your language is saved."))
+            messages.success(request, gettext("The details were saved."))
             response = redirect("account_language")
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME, request.user.language, samesite="Lax", secure=request.is_secure()
