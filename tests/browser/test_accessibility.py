@@ -3,7 +3,8 @@
 axe-core (bundled by axe-playwright-python) runs on every page and the test fails on any violation.
 The pages are the demo's (`seed_demo`): a server of its own with a freshly seeded SQLite database,
 so every page has the data people see (a plan, a loan, messages, documents, applications, figures).
-`--reuse-db` keeps the seeded database under var/a11y/ between runs.
+`--reuse-db` (the default in pyproject) keeps the seeded database under var/a11y/ between runs;
+`--create-db` (as `make test` does) seeds it afresh.
 
 Also here: keyboard focus is visible, text at 200 % scales without a horizontal scroll, and
 screenshots of My path and the case page in Arabic (var/screenshots/) with the direction checked.
@@ -48,7 +49,8 @@ def demo_server(request):
     folder = ROOT / "var" / "a11y"
     folder.mkdir(parents=True, exist_ok=True)
     database = folder / "demo.sqlite3"
-    reuse = request.config.getoption("reuse_db", default=False) and database.exists()
+    options = request.config.option
+    reuse = getattr(options, "reuse_db", False) and not getattr(options, "create_db", False) and database.exists()
     if not reuse:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{database}{suffix}").unlink(missing_ok=True)
