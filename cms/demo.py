@@ -308,7 +308,118 @@ def build_site(*, programme: Programme) -> HomePage:
     )
     del news_sv
     _privacy_notices(en, sv)
+    _more_languages(home, interest, workshops)
     return home
+
+
+# The home page, the sign-up and the workshops in the other languages of LANGUAGES (the rest of the
+# site stays in English and Swedish until editors translate it with "Translate").
+MORE_LANGUAGES = {
+    "da": {
+        "home": {
+            "slug": "neem-da",
+            "hero_heading": "Start din egen virksomhed – med en coach ved din side",
+            "intro": "Coaching i grupper og én til én, en forretningsplan og, hvor det hjælper, et mikrolån. "
+            "For dig, der gerne vil være selvstændig.",
+            "cta_label": "Jeg er interesseret",
+        },
+        "interest": {
+            "title": "Jeg er interesseret",
+            "slug": "jeg-er-interesseret",
+            "intro": "Skriv dine oplysninger, så ringer en rådgiver fra dit område og fortæller mere.",
+        },
+        "workshops": {
+            "title": "Informationsmøder",
+            "slug": "informationsmoder",
+            "intro": "Kom til et gratis informationsmøde: mød rådgivere og kvinder, der har startet egen virksomhed.",
+        },
+        "workshop": {
+            "title": "Informationsmøde i Kista",
+            "intro": "Hør, hvordan programmet fungerer, og mød vores rådgivere.",
+        },
+        "privacy": "<p>Neem gemmer dit navn, din e-mailadresse, dit telefonnummer, dit sprog og dit område, så en "
+        "rådgiver kan kontakte dig. Kun programmets medarbejdere ser dem. Du kan altid bede os om at se, rette "
+        "eller slette dem: skriv til privacy@neem.example.</p>",
+    },
+    "vi": {
+        "home": {
+            "slug": "neem-vi",
+            "hero_heading": "Tự mở doanh nghiệp của bạn – có người hướng dẫn luôn đồng hành",
+            "intro": "Hướng dẫn theo nhóm và riêng từng người, một kế hoạch kinh doanh và, khi cần, một khoản vay "
+            "nhỏ. Dành cho bạn, nếu bạn muốn tự kinh doanh.",
+            "cta_label": "Tôi quan tâm",
+        },
+        "interest": {
+            "title": "Tôi quan tâm",
+            "slug": "toi-quan-tam",
+            "intro": "Hãy để lại thông tin của bạn. Một cố vấn ở khu vực của bạn sẽ gọi điện để nói thêm cho bạn.",
+        },
+        "workshops": {
+            "title": "Buổi giới thiệu",
+            "slug": "buoi-gioi-thieu",
+            "intro": "Hãy đến một buổi giới thiệu miễn phí: gặp các cố vấn và những phụ nữ đã tự mở doanh nghiệp.",
+        },
+        "workshop": {
+            "title": "Buổi giới thiệu tại Kista",
+            "intro": "Tìm hiểu chương trình hoạt động thế nào và gặp các cố vấn của chúng tôi.",
+        },
+        "privacy": "<p>Neem lưu tên, địa chỉ e-mail, số điện thoại, ngôn ngữ và khu vực của bạn để một cố vấn có "
+        "thể liên lạc với bạn. Chỉ nhân viên của chương trình được xem. Bạn có thể yêu cầu xem, sửa hoặc xóa "
+        "thông tin bất cứ lúc nào: hãy viết cho privacy@neem.example.</p>",
+    },
+    "ar": {
+        "home": {
+            "slug": "neem-ar",
+            "hero_heading": "ابدئي مشروعك الخاص، ومعكِ مدرّبة إلى جانبك",
+            "intro": "تدريب في مجموعات وبشكل فردي، وخطة عمل، وقرض صغير عند الحاجة. لكِ إذا كنتِ تريدين أن "
+            "تبدئي عملك الخاص.",
+            "cta_label": "أنا مهتمة",
+        },
+        "interest": {
+            "title": "أنا مهتمة",
+            "slug": "ana-muhtamma",
+            "intro": "اتركي بياناتك، وستتصل بكِ مستشارة من منطقتك لتخبرك بالمزيد.",
+        },
+        "workshops": {
+            "title": "لقاءات تعريفية",
+            "slug": "liqaat-tarifiya",
+            "intro": "تعالي إلى لقاء تعريفي مجاني: تعرّفي على المستشارات وعلى نساء بدأن مشاريعهن الخاصة.",
+        },
+        "workshop": {
+            "title": "لقاء تعريفي في كيستا",
+            "intro": "تعرّفي على طريقة عمل البرنامج والتقي بمستشاراتنا.",
+        },
+        "privacy": "<p>يحفظ Neem اسمك وبريدك الإلكتروني ورقم هاتفك ولغتك ومنطقتك لكي تتمكن مستشارة من التواصل "
+        "معك. لا يطّلع عليها إلا العاملون في البرنامج. يمكنك في أي وقت أن تطلبي رؤيتها أو تصحيحها أو حذفها: "
+        "اكتبي إلى privacy@neem.example.</p>",
+    },
+}
+
+
+def _more_languages(home, interest, workshops) -> None:
+    from django.conf import settings
+
+    offered = {code for code, _name in settings.LANGUAGES}
+    kista = WorkshopPage.objects.filter(locale=home.locale, slug="stockholm-information-workshop").first()
+    notice = PrivacyNotice.objects.filter(locale=home.locale, version="2026-1").first()
+    for code, texts in MORE_LANGUAGES.items():
+        if code not in offered:
+            continue
+        locale, _ = Locale.objects.get_or_create(language_code=code)
+        translated_home = _translate(home, locale, title="Neem", **texts["home"])
+        translated_interest = _translate(interest, locale, **texts["interest"])
+        if translated_home.cta_page_id is None or translated_home.cta_page_id == interest.pk:
+            _update(translated_home, cta_page=translated_interest)
+        _translate(workshops, locale, **texts["workshops"])
+        if kista is not None:
+            _translate(kista, locale, **texts["workshop"])
+        if (
+            notice is not None
+            and not PrivacyNotice.objects.filter(translation_key=notice.translation_key, locale=locale).exists()
+        ):
+            translation = notice.copy_for_translation(locale)
+            translation.text = texts["privacy"]
+            translation.save()
 
 
 def _home(en: Locale, hero: Image) -> HomePage:

@@ -13,6 +13,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from neem import access
+from neem.languages import language_choices
 from neem.models import Programme, Region
 
 from . import gates
@@ -91,7 +92,7 @@ class Participant(models.Model):
     )
     languages = models.CharField(_("languages spoken"), max_length=200, blank=True)
     preferred_language = models.CharField(
-        _("preferred language"), max_length=10, choices=settings.LANGUAGES, default="sv"
+        _("preferred language"), max_length=10, choices=language_choices, default="sv"
     )
     needs_interpreter = models.BooleanField(_("needs an interpreter"), default=False)
     education = models.CharField(_("education"), max_length=20, choices=Education.choices, default=Education.UNKNOWN)

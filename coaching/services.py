@@ -300,10 +300,24 @@ def participant_update(*, by, participant: Participant, data: dict) -> Participa
         for name, value in data.items():
             setattr(participant, name, value)
         participant.save()
+        if "preferred_language" in changed and participant.user_id:
+            # Her pages follow her profile's language: keep the login's language in step.
+            from django.contrib.auth import get_user_model
+
+            get_user_model().objects.filter(pk=participant.user_id).update(language=participant.preferred_language)
         if changed:
             for case in participant.cases.all():
                 _log(case, kind=CaseEvent.Kind.UPDATED, by=by, data={"fields": changed})
     return participant
+
+
+def participant_language_follows_login(sender, *, user, language: str, **kwargs) -> None:
+    """Receiver of neem.profile.language_chosen: she chose her language, so her e-mails, reminders and
+    PDFs (which read her preferred language) follow. Runs inside the caller's transaction."""
+    participant = Participant.objects.select_for_update().filter(user=user).first()
+    if participant is not None and participant.preferred_language != language:
+        participant.preferred_language = language
+        participant.save(update_fields=["preferred_language"])
 
 
 def advisers_of_region(region_id: int):

@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.shortcuts import redirect
-from django.utils.translation import get_language
+from django.utils import translation
+from django.utils.translation import get_language, get_language_from_path
 
 from . import access
 
@@ -58,3 +59,24 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
             response.headers.setdefault("Content-Language", get_language())
             return response
         return super().process_response(request, response)
+
+
+class UserLanguageMiddleware:
+    """A logged-in person's pages are in the language on her profile (after AuthenticationMiddleware).
+
+    The public site's pages carry their language in the URL (/ar/...) and keep it. Choosing another
+    language in the header stores it on her profile (neem.views.set_language), so her e-mails,
+    reminders and PDFs follow the same choice.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not get_language_from_path(request.path_info):
+            language = getattr(user, "language", "")
+            if language and language in dict(settings.LANGUAGES):
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
+        return self.get_response(request)

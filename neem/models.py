@@ -10,6 +10,8 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .languages import language_choices
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -38,9 +40,7 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
-    language = models.CharField(
-        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
-    )
+    language = models.CharField(_("language"), max_length=10, choices=language_choices, default=settings.LANGUAGE_CODE)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -65,7 +65,7 @@ class Programme(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), unique=True)
     currency = models.CharField(_("currency"), max_length=3, validators=[currency_validator])
-    default_language = models.CharField(_("default language"), max_length=10, choices=settings.LANGUAGES, default="sv")
+    default_language = models.CharField(_("default language"), max_length=10, choices=language_choices, default="sv")
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     require_staff_mfa = models.BooleanField(

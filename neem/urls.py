@@ -18,7 +18,10 @@ urlpatterns = [
     path("cms-admin/login/", views.admin_login_door),
     path("cms-admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # reach: her language on her profile (under accounts/, beside allauth's e-mail and password pages).
+    path("accounts/language/", views.account_language, name="account_language"),
     path("accounts/", include("allauth.urls")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("home/", views.home, name="home"),
     path("staff/", staff_views.staff_list, name="staff_list"),

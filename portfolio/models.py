@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coaching.models import CaseFile, Participant
+from neem.languages import language_choices
 from neem.models import Programme, Region
 
 ZERO = Decimal("0")
@@ -156,7 +157,7 @@ class CreditStatement(models.Model):
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="credit_statements")
     issued_at = models.DateTimeField(_("issued"), default=timezone.now)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    language = models.CharField(_("language"), max_length=10, choices=language_choices)
     code = models.CharField(_("verification code"), max_length=64, unique=True)
     sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)

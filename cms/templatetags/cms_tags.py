@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.text import capfirst
 from django.utils.translation import get_language, get_language_info
 from wagtail.models import Locale, Page, Site
 
@@ -62,7 +63,9 @@ def language_links(context, page=None):
             url = translate_url(request.get_full_path(), code) if request else f"/{code}/"
             exact = True
         info = get_language_info(code)
-        links.append({"code": code, "name": info["name_local"], "url": url, "current": code == current, "exact": exact})
+        links.append(
+            {"code": code, "name": capfirst(info["name_local"]), "url": url, "current": code == current, "exact": exact}
+        )
     return links
 
 

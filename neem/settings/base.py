@@ -3,7 +3,8 @@
 from pathlib import Path
 
 import environ
-from django.utils.translation import gettext_lazy as _
+
+from neem import languages
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "neem.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -134,9 +136,12 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Languages -------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("sv", _("Swedish"))]
-RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
+# English (the source) and every language with a directory in locale/ (see neem/languages.py and the
+# README, "Adding a language"): a new language needs its catalogue, nothing else. NEEM_LANGUAGES narrows it.
 LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGES = languages.discover(LOCALE_PATHS[0], only=env.list("NEEM_LANGUAGES", default=[]))
+RTL_LANGUAGES = languages.RTL_LANGUAGES
+LANGUAGES_BIDI = sorted(RTL_LANGUAGES)
 USE_I18N = True
 TIME_ZONE = "Europe/Stockholm"
 USE_TZ = True

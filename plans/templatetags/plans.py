@@ -5,6 +5,8 @@ from decimal import Decimal
 from django import template
 from django.utils.formats import number_format
 
+from neem.templatetags import neem_format
+
 from .. import budget, permissions, selectors
 
 register = template.Library()
@@ -12,11 +14,10 @@ register = template.Library()
 
 @register.filter
 def money(value, currency: str = "SEK") -> str:
-    """An amount in the active language's number format, with the currency's decimals."""
+    """An amount in the reader's language, with the currency's decimals (neem.formats), kept readable in RTL."""
     if value is None or value == "":
         return "—"
-    places = 0 if budget.quantum(currency) == Decimal("1") else 2
-    return f"{number_format(budget.money(value, currency), decimal_pos=places, force_grouping=True)} {currency}"
+    return neem_format.money(budget.money(value, currency), currency)
 
 
 @register.filter
@@ -24,8 +25,7 @@ def amount(value, currency: str = "SEK") -> str:
     """Like money, without the currency code: for tables whose heading names the currency."""
     if value is None or value == "":
         return "—"
-    places = 0 if budget.quantum(currency) == Decimal("1") else 2
-    return number_format(budget.money(value, currency), decimal_pos=places, force_grouping=True)
+    return neem_format.amount(budget.money(value, currency), currency)
 
 
 @register.filter

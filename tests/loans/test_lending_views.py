@@ -148,7 +148,7 @@ def test_staff_records_a_repayment_and_the_borrower_gets_a_receipt(world, client
     entry = LedgerEntry.objects.get(kind=EntryKind.REPAYMENT)
     as_user(client, world.borrower_user)
     page = client.get(f"/my/loans/{loan.pk}/").content.decode()
-    assert "1066.19" in page
+    assert "1,066.19 SEK" in page  # her language's grouping, the currency after
     receipt = client.get(f"/loans/{loan.pk}/receipts/{entry.pk}/")
     assert receipt.content.startswith(b"%PDF")
 

@@ -158,8 +158,8 @@ def test_participant_pays_an_instalment_by_card_and_the_manager_sees_a_reconcile
     page.goto(f"{live_server.url}/my/loans/{loan.pk}/")
     owed_after = owed_before - payment.amount
     assert services.ledger_balance(loan)["owed"] == owed_after
-    expect(page.locator("dl.facts")).to_contain_text(f"{owed_after} SEK")
-    expect(page.locator("#receipts-heading + ul")).to_contain_text(f"{payment.amount} SEK")
+    expect(page.locator("dl.facts")).to_contain_text(f"{owed_after:,} SEK")
+    expect(page.locator("#receipts-heading + ul")).to_contain_text(f"{payment.amount:,} SEK")
     expect(page.locator("#pay-now")).to_contain_text("is recorded")
     assert_ledger_consistent(loan)
 
@@ -170,7 +170,7 @@ def test_participant_pays_an_instalment_by_card_and_the_manager_sees_a_reconcile
     page.goto(f"{live_server.url}/loans/reconciliation/?from={today}&to={today}")
     expect(page.locator("#reconciled")).to_contain_text("Reconciled")
     expect(page.locator("table")).to_contain_text(payment.payment_intent_id)
-    assert Decimal(page.locator("table tbody td.num").first.inner_text().split()[0]) == payment.amount
+    assert Decimal(page.locator("table tbody td.num").first.inner_text().split()[0].replace(",", "")) == payment.amount
 
 
 def test_the_page_says_online_payment_is_unavailable_when_stripe_js_cannot_load(

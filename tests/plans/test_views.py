@@ -108,7 +108,7 @@ def test_the_budget_form_saves_decimals_and_shows_the_totals(client, case, parti
     # Start-up 16000; financing 25000.50; sales 72000; result 12 x (6000 - 1800 - 2500) = 20400.
     assert "16,000.00 SEK" in body
     assert "25,000.50 SEK" in body
-    assert '<td class="num" data-figure="result-year">20,400.00</td>' in body
+    assert '<td class="num" data-figure="result-year"><bdi class="money">20,400.00</bdi></td>' in body
 
 
 @pytest.mark.parametrize(

@@ -65,6 +65,18 @@ LOGINS = [
     ("evaluator@example.com", "external evaluator (outcomes, anonymised, read-only)"),
 ]
 
+
+def _preferred_language(spoken: str, draw: float) -> str:
+    """Arabic or Vietnamese for those who speak it and are still learning Swedish (when offered), else sv/en."""
+    from django.conf import settings
+
+    offered = {code for code, _name in settings.LANGUAGES}
+    for word, code in (("arabiska", "ar"), ("vietnamesiska", "vi"), ("danska", "da")):
+        if word in spoken and "svenska" not in spoken and code in offered:
+            return code
+    return "sv" if draw < 0.6 else "en"
+
+
 WOMEN = [
     ("Amina", "Hassan", "Somalia", "somali, svenska"),
     ("Fatuma", "Abdi", "Somalia", "somali, engelska"),
@@ -529,7 +541,7 @@ class Command(BaseCommand):
                 if swedish or rng.random() < 0.3
                 else ResidencePermit.PERMANENT,
                 languages=languages,
-                preferred_language="sv" if rng.random() < 0.6 else "en",
+                preferred_language=_preferred_language(languages, rng.random()),
                 needs_interpreter=not swedish and rng.random() < 0.25,
                 education=rng.choice(list(Education.values)),
                 employment_status=EmploymentStatus.UNEMPLOYED,
