@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 
 from neem import access
 from neem.models import Region, Role
+from neem.signals import personal_data_accessed
 
 from . import selectors, services
 from .errors import DomainError, NotAllowed
@@ -102,6 +103,9 @@ def case_detail(request, pk: int):
         notes = notes.filter(confidential=False)
     history = case.history.select_related("history_user")[:50]
     participant_history = case.participant.history.select_related("history_user")[:50]
+    sees_sensitive = access.can_see_sensitive(user, case)
+    hidden = () if sees_sensitive else Participant.SENSITIVE_FIELDS
+    personal_data_accessed.send(sender=__name__, user=user, case=case, action="view")
     return render(
         request,
         "coaching/case_detail.html",
@@ -120,18 +124,22 @@ def case_detail(request, pk: int):
             "notes": notes[:50],
             "actions": case.next_actions.select_related("owner"),
             "events": selectors.timeline(case),
-            "changes": _changes(history) + _changes(participant_history),
+            "changes": _changes(history) + _changes(participant_history, hidden=hidden),
+            "sees_sensitive": sees_sensitive,
+            "can_open_personal_data": can_work
+            or access.can_export_personal_data(user, case)
+            or access.can_erase_personal_data(user, case),
         },
     )
 
 
-def _changes(records) -> list[dict]:
-    """Field-level differences between consecutive history records, newest first."""
+def _changes(records, *, hidden=()) -> list[dict]:
+    """Field-level differences between consecutive history records, newest first (without the `hidden` fields)."""
     records = list(records)
     result = []
     for newer, older in zip(records, records[1:], strict=False):
         delta = newer.diff_against(older)
-        fields = [c.field for c in delta.changes if c.field not in ("updated_at", "stage_entered_at")]
+        fields = [c.field for c in delta.changes if c.field not in ("updated_at", "stage_entered_at", *hidden)]
         if fields:
             result.append(
                 {

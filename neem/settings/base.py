@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "portfolio",
     "outcomes",
     "participants",
+    "privacy",
     "cms",
     "django.contrib.admin",
     "django.contrib.auth",
