@@ -18,6 +18,7 @@ from neem import access
 from neem.models import Region, Role
 from neem.signals import personal_data_accessed
 
+from . import history as case_history
 from . import selectors, services
 from .errors import DomainError, NotAllowed
 from .forms import (
@@ -124,7 +125,17 @@ def case_detail(request, pk: int):
             "notes": notes[:50],
             "actions": case.next_actions.select_related("owner"),
             "events": selectors.timeline(case),
-            "changes": _changes(history) + _changes(participant_history, hidden=hidden),
+            "changes": sorted(
+                _changes(history)
+                + _changes(participant_history, hidden=hidden)
+                + [
+                    change
+                    for source in case_history.sources().values()
+                    for change in _changes(source(case), skip_relations=True)
+                ],
+                key=lambda change: change["at"],
+                reverse=True,
+            ),
             "sees_sensitive": sees_sensitive,
             "can_open_personal_data": can_work
             or access.can_export_personal_data(user, case)
@@ -133,13 +144,19 @@ def case_detail(request, pk: int):
     )
 
 
-def _changes(records, *, hidden=()) -> list[dict]:
-    """Field-level differences between consecutive history records, newest first (without the `hidden` fields)."""
-    records = list(records)
+def _changes(records, *, hidden=(), skip_relations: bool = False) -> list[dict]:
+    """Field-level differences between consecutive history records of each object, newest first (without the
+    `hidden` fields)."""
+    by_object: dict[object, list] = {}
+    for record in records:
+        by_object.setdefault(record.id, []).append(record)
+    pairs = [pair for rows in by_object.values() for pair in zip(rows, rows[1:], strict=False)]
     result = []
-    for newer, older in zip(records, records[1:], strict=False):
+    for newer, older in pairs:
         delta = newer.diff_against(older)
         fields = [c.field for c in delta.changes if c.field not in ("updated_at", "stage_entered_at", *hidden)]
+        if skip_relations:  # an id says nothing on the page; who made the change is in its own column
+            fields = [f for f in fields if not newer.instance._meta.get_field(f).is_relation]
         if fields:
             result.append(
                 {

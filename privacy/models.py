@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Purpose(models.TextChoices):
@@ -150,6 +151,8 @@ class RetentionRule(models.Model):
         ),
     )
     active = models.BooleanField(_("apply the rule"), default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("retention rule")

@@ -391,6 +391,7 @@ class Command(BaseCommand):
             self._portfolio(programme, staff)
             self._outcomes(programme)
             self._participant_pages(programme)
+            self._privacy(programme, staff)
             self._site(programme)
         if not quiet:
             self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in at http://127.0.0.1:8000/accounts/login/"))
@@ -404,6 +405,11 @@ class Command(BaseCommand):
         seed(programme=programme)
 
     # --- Programme and staff ---------------------------------------------------------------
+    def _privacy(self, programme, staff) -> None:
+        from privacy.demo import seed
+
+        seed(programme, staff)
+
     def _programme(self) -> Programme:
         programme, _ = Programme.objects.get_or_create(
             slug="neem-microfinance",
