@@ -79,7 +79,12 @@ def erase(context) -> int:
     changed += StoryConsent.objects.filter(pk__in=[c.pk for c in consents]).delete()[0]
     changed += WorkshopRegistration.objects.filter(participant=participant).delete()[0]
     # Whatever else of the site still carries her words in the search index, or in its log.
-    changed += context.scrub_rows(IndexEntry.objects.all(), ["title", "title_norm", "autocomplete", "body"])
+    # Other pages whose search-index entry still carries her words drop out of the site search until their next
+    # publication (the index holds derived text; on PostgreSQL its columns are tsvectors, not text to rewrite).
+    mentions = Q()
+    for term in context.terms:
+        mentions |= Q(title__icontains=term) | Q(body__icontains=term) | Q(autocomplete__icontains=term)
+    changed += IndexEntry.objects.filter(mentions).delete()[0] if context.terms else 0
     changed += context.scrub_rows(ModelLogEntry.objects.all(), ["label", "data"])
     changed += context.scrub_rows(PageLogEntry.objects.all(), ["label", "data"])
     return changed
