@@ -163,7 +163,7 @@ def participant_erase(
     if not reason:
         raise Refused(_("Give the reason for the erasure (her request, the retention period...)."))
     with transaction.atomic():
-        participant = Participant.objects.select_for_update().select_related("user").get(pk=participant.pk)
+        participant = Participant.objects.select_for_update(of=("self",)).select_related("user").get(pk=participant.pk)
         if hasattr(participant, "erasure"):
             raise Refused(_("Her personal data has already been erased."))
         if by is not None:

@@ -38,6 +38,7 @@ EMAIL = "zenobia.quill@example.org"
 PHONE = "+46701234599"
 # What the search looks for: her names, her address, the significant digits of her phone number.
 WORDS = [FIRST, LAST, EMAIL, "701234599"]
+BYTEA = 17  # PostgreSQL's type OID for binary columns
 
 
 def find_everywhere(words) -> set[tuple[str, str, str]]:
@@ -49,10 +50,13 @@ def find_everywhere(words) -> set[tuple[str, str, str]]:
             for column in connection.introspection.get_table_description(cursor, table):
                 quoted_table = connection.ops.quote_name(table)
                 quoted_column = connection.ops.quote_name(column.name)
+                as_text = f"CAST({quoted_column} AS TEXT)"
+                if connection.vendor == "postgresql" and column.type_code == BYTEA:
+                    as_text = f"encode({quoted_column}, 'escape')"  # bytea as text is hex: read its bytes
                 for word in words:
                     cursor.execute(
                         f"SELECT COUNT(*) FROM {quoted_table} "  # noqa: S608 - names from the introspection
-                        f"WHERE UPPER(CAST({quoted_column} AS TEXT)) LIKE UPPER(%s)",
+                        f"WHERE UPPER({as_text}) LIKE UPPER(%s)",
                         [f"%{word}%"],
                     )
                     if cursor.fetchone()[0]:
