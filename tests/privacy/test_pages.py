@@ -77,6 +77,7 @@ def test_she_downloads_her_own_data_from_her_pages_unlogged(world, client_for):
     assert client_for(world.participant).get("/my/data.pdf").content.startswith(b"%PDF")
     assert not AccessLog.objects.exists()
     assert client_for(world.adviser).get("/my/data.json").status_code == 404
+    assert "/my/data.pdf" in client_for(world.participant).get("/my/").content.decode()
 
 
 # --- Access log --------------------------------------------------------------------------------------
@@ -113,6 +114,7 @@ def test_access_log_page_is_the_managers_with_constant_queries(world, client_for
         response = client.get("/personal-data/access-log/")
     assert len(response.context["page"].object_list) == 13
     assert "Amal Yusuf" in response.content.decode()
+    assert "/personal-data/access-log/" in response.content.decode()  # in the manager's navigation
     for who in ("adviser", "lead", "administrator", "committee", "participant"):
         assert client_for(getattr(world, who)).get("/personal-data/access-log/").status_code == 403
 
