@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Cast
 
 ERASED = "[erased]"
 
@@ -89,14 +90,19 @@ class ErasureContext:
         model = queryset.model
         if not self.terms:
             return 0
-        if all(model._meta.get_field(f).get_internal_type() != "JSONField" for f in fields):
-            # Plain text: let the database find the rows. JSON is scanned here (SQLite stores it ASCII-escaped,
-            # so LIKE would miss a name with accents).
-            condition = Q()
-            for f in fields:
-                for term in self.terms:
-                    condition |= Q(**{f"{f}__icontains": term})
-            queryset = queryset.filter(condition)
+        # Let the database find the rows that mention her. JSON is searched as its stored text, for each word as
+        # it is and as JSON escapes it (SQLite stores JSON ASCII-escaped: "Zoë" is "Zo\u00eb" there).
+        condition, casts = Q(), {}
+        for f in fields:
+            if model._meta.get_field(f).get_internal_type() == "JSONField":
+                casts[f"_{f}_text"] = Cast(f, models.TextField())
+                column = f"_{f}_text"
+            else:
+                column = f
+            for term in self.terms:
+                for variant in {term, json.dumps(term)[1:-1]}:
+                    condition |= Q(**{f"{column}__icontains": variant})
+        queryset = queryset.annotate(**casts).filter(condition)
         changed = 0
         for row in queryset.values("pk", *fields):
             values = {f: self.scrub_value(row[f]) for f in fields if self.mentions(row[f])}
