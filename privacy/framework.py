@@ -76,7 +76,9 @@ def export_consents(participant, cases):
             "given_at": record.given_at,
             "withdrawn_at": record.withdrawn_at,
         }
-        for record in ConsentRecord.objects.filter(participant=participant).select_related("text")
+        for record in ConsentRecord.objects.filter(
+            participant=participant, text__programme__in=[c.programme_id for c in cases]
+        ).select_related("text")
     ]
 
 
@@ -85,7 +87,9 @@ def export_access_log(participant, cases):
 
     return [
         {"at": entry.at, "who": str(entry.user or ""), "what": entry.get_action_display(), "detail": entry.detail}
-        for entry in AccessLog.objects.filter(participant=participant).select_related("user")[:500]
+        for entry in AccessLog.objects.filter(
+            participant=participant, programme__in=[c.programme_id for c in cases]
+        ).select_related("user")[:500]
     ]
 
 

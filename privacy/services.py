@@ -95,9 +95,14 @@ def on_personal_data_accessed(sender, *, user, case, action, detail="", **kwargs
 # --- Export ------------------------------------------------------------------------------------------
 
 
-def export_data(participant: Participant) -> list[dict]:
-    """Everything held about her, app by app: [{"name", "title", "data"}], the parts that hold anything."""
+def export_data(participant: Participant, *, by=None) -> list[dict]:
+    """Everything held about her, app by app: [{"name", "title", "data"}], the parts that hold anything.
+
+    For her own request (`by` is she, or None) every case; for staff, the cases they may export (a region lead of
+    one programme does not hand out another programme's file)."""
     cases = list(participant.cases.select_related("programme", "region", "adviser").order_by("opened_at"))
+    if by is not None and participant.user_id != by.pk:
+        cases = [case for case in cases if access.can_export_personal_data(by, case)]
     parts = []
     for exporter in registry.exporters():
         data = exporter.function(participant, cases)
@@ -119,7 +124,7 @@ def export_json(*, case: CaseFile, by) -> bytes:
     document = {
         "exported_at": timezone.now(),
         "participant_id": participant.pk,
-        "parts": {part["name"]: part["data"] for part in export_data(participant)},
+        "parts": {part["name"]: part["data"] for part in export_data(participant, by=by)},
     }
     return json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
 
@@ -131,7 +136,7 @@ def export_pdf(*, case: CaseFile, by, language: str | None = None) -> bytes:
     if participant.user_id != by.pk:
         _check_export(by, case)
         log_access(user=by, case=case, action=AccessLog.Action.EXPORT_PDF)
-    parts = json.loads(json.dumps(export_data(participant), cls=DjangoJSONEncoder, ensure_ascii=False))
+    parts = json.loads(json.dumps(export_data(participant, by=by), cls=DjangoJSONEncoder, ensure_ascii=False))
     return render_pdf(
         "privacy/export_pdf.html",
         {"participant": participant, "parts": parts, "now": timezone.now()},

@@ -233,3 +233,16 @@ def test_consent_given_long_ago_is_shown_from_registration(world, client_for):
         consent_given_at=timezone.now() - timedelta(days=30), consent_text_version="1"
     )
     assert "version 1" in client_for(world.adviser).get(_url(world, "")).content.decode()
+
+
+def test_staff_export_holds_only_the_cases_they_may_export_she_gets_all(world, client_for):
+    from tests.factories import CaseFileFactory, ProgrammeFactory, RegionFactory
+
+    elsewhere = RegionFactory(programme=ProgrammeFactory(name="Other programme", slug="other"), slug="other")
+    CaseFileFactory(participant=world.case.participant, region=elsewhere)
+
+    lead_export = json.loads(client_for(world.lead).get(_url(world, "export.json")).content)
+    own_export = json.loads(client_for(world.participant).get("/my/data.json").content)
+
+    assert [c["programme"] for c in lead_export["parts"]["cases"]] == ["Neem Test Programme"]
+    assert sorted(c["programme"] for c in own_export["parts"]["cases"]) == ["Neem Test Programme", "Other programme"]
