@@ -84,6 +84,8 @@ class AccessLog(models.Model):
 
     class Action(models.TextChoices):
         VIEW = "view", _("opened the case page")
+        VIEW_APPLICATION = "view_application", _("opened a loan application")
+        VIEW_LOAN = "view_loan", _("opened a loan")
         EXPORT_JSON = "export_json", _("exported her data (JSON)")
         EXPORT_PDF = "export_pdf", _("exported her data (PDF)")
         DOWNLOAD = "download", _("downloaded a document")

@@ -246,3 +246,16 @@ def test_staff_export_holds_only_the_cases_they_may_export_she_gets_all(world, c
 
     assert [c["programme"] for c in lead_export["parts"]["cases"]] == ["Neem Test Programme"]
     assert sorted(c["programme"] for c in own_export["parts"]["cases"]) == ["Neem Test Programme", "Other programme"]
+
+
+def test_committee_opening_an_application_and_the_lead_opening_a_loan_are_logged(client_for):
+    from tests.loans.lending_world import approved_loan, lending_world
+
+    w = lending_world()
+    loan = approved_loan(w)
+    assert client_for(w.committee).get(f"/loans/applications/{loan.application_id}/").status_code == 200
+    assert client_for(w.lead).get(f"/loans/{loan.pk}/").status_code == 200
+    assert list(AccessLog.objects.order_by("at", "id").values_list("user", "action")) == [
+        (w.committee.pk, "view_application"),
+        (w.lead.pk, "view_loan"),
+    ]
