@@ -198,6 +198,13 @@ def spread(django_capture_on_commit_callbacks):
     AuditEvent.objects.create(actor=w.admin, action="merged", subject=user, data={"name": FULL, "email": EMAIL})
     services.log_access(user=w.lead, case=case, action=AccessLog.Action.DOWNLOAD, detail=f"{FULL} passport.pdf")
 
+    # Her business plan and a comment on it name her too.
+    from plans.models import PlanVersion, SectionComment
+
+    version = PlanVersion.objects.filter(plan__case=case).latest("number")
+    PlanVersion.objects.filter(pk=version.pk).update(sections={"business_idea": f"{FULL}'s bakery in Rinkeby"})
+    SectionComment.objects.create(version=version, section="business_idea", author=w.lead, text=f"Ask {FIRST}")
+
     story = _story(case)
     w.case, w.participant, w.user, w.loan, w.document, w.story = case, participant, user, loan, document, story
     return w
@@ -217,6 +224,8 @@ def test_erasure_leaves_her_name_nowhere_in_the_database(spread, django_capture_
         "participants_document",
         "participants_reminderlog",
         "loans_loanapplication",
+        "plans_planversion",
+        "plans_sectioncomment",
         "loans_historicalloanapplication",
         "loans_loan",
         "loans_ledgerentry",
