@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .translated import localized
 
@@ -29,6 +30,8 @@ class Curriculum(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("curriculum version")
@@ -154,6 +157,8 @@ class ModuleProgress(models.Model):
         "coaching.NextAction", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("module progress")
         verbose_name_plural = _("module progress")
@@ -176,6 +181,8 @@ class ItemCheck(models.Model):
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     checked_at = models.DateTimeField(_("ticked"), default=timezone.now)
     note = models.CharField(_("note"), max_length=1000, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("ticked item")

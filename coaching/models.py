@@ -143,6 +143,9 @@ class Participant(models.Model):
 
     history = HistoricalRecords(excluded_fields=["email_normalized", "phone_normalized", "name_key"])
 
+    # Ethnic background and residence status: shown only where the role needs them (neem.access.can_see_sensitive).
+    SENSITIVE_FIELDS = ("country_of_birth", "foreign_background", "residence_permit")
+
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")

@@ -16,7 +16,9 @@ from django.views.generic import TemplateView
 
 from neem import access
 from neem.models import Region, Role
+from neem.signals import personal_data_accessed
 
+from . import history as case_history
 from . import selectors, services
 from .errors import DomainError, NotAllowed
 from .forms import (
@@ -102,6 +104,9 @@ def case_detail(request, pk: int):
         notes = notes.filter(confidential=False)
     history = case.history.select_related("history_user")[:50]
     participant_history = case.participant.history.select_related("history_user")[:50]
+    sees_sensitive = access.can_see_sensitive(user, case)
+    hidden = () if sees_sensitive else Participant.SENSITIVE_FIELDS
+    personal_data_accessed.send(sender=__name__, user=user, case=case, action="view")
     return render(
         request,
         "coaching/case_detail.html",
@@ -120,18 +125,38 @@ def case_detail(request, pk: int):
             "notes": notes[:50],
             "actions": case.next_actions.select_related("owner"),
             "events": selectors.timeline(case),
-            "changes": _changes(history) + _changes(participant_history),
+            "changes": sorted(
+                _changes(history)
+                + _changes(participant_history, hidden=hidden)
+                + [
+                    change
+                    for source in case_history.sources().values()
+                    for change in _changes(source(case), skip_relations=True)
+                ],
+                key=lambda change: change["at"],
+                reverse=True,
+            ),
+            "sees_sensitive": sees_sensitive,
+            "can_open_personal_data": can_work
+            or access.can_export_personal_data(user, case)
+            or access.can_erase_personal_data(user, case),
         },
     )
 
 
-def _changes(records) -> list[dict]:
-    """Field-level differences between consecutive history records, newest first."""
-    records = list(records)
+def _changes(records, *, hidden=(), skip_relations: bool = False) -> list[dict]:
+    """Field-level differences between consecutive history records of each object, newest first (without the
+    `hidden` fields)."""
+    by_object: dict[object, list] = {}
+    for record in records:
+        by_object.setdefault(record.id, []).append(record)
+    pairs = [pair for rows in by_object.values() for pair in zip(rows, rows[1:], strict=False)]
     result = []
-    for newer, older in zip(records, records[1:], strict=False):
+    for newer, older in pairs:
         delta = newer.diff_against(older)
-        fields = [c.field for c in delta.changes if c.field not in ("updated_at", "stage_entered_at")]
+        fields = [c.field for c in delta.changes if c.field not in ("updated_at", "stage_entered_at", *hidden)]
+        if skip_relations:  # an id says nothing on the page; who made the change is in its own column
+            fields = [f for f in fields if not newer.instance._meta.get_field(f).is_relation]
         if fields:
             result.append(
                 {

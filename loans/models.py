@@ -34,6 +34,8 @@ class LendingPolicy(models.Model):
         _("days overdue before the adviser is asked to call"), default=7
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("lending policy")
         verbose_name_plural = _("lending policies")
@@ -284,6 +286,8 @@ class Vote(models.Model):
     choice = models.CharField(_("vote"), max_length=20, choices=Choice.choices, blank=True)
     comment = models.TextField(_("comment"), blank=True, max_length=5000)
     at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("vote")

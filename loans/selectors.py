@@ -61,3 +61,17 @@ def loan_for_borrower(user, pk: int) -> Loan:
 
 def receipts(loan: Loan) -> QuerySet[LedgerEntry]:
     return loan.entries.filter(kind="repayment").order_by("-value_date", "-id")
+
+
+def application_history(case):
+    """Applications' decisions, for the case page's "who changed what"."""
+    from .models import LoanApplication
+
+    return LoanApplication.history.filter(case_id=case.pk).select_related("history_user")[:50]
+
+
+def loan_history(case):
+    """Loans' status changes (accepted, paid out, repaid, written off), for the case page's "who changed what"."""
+    from .models import Loan
+
+    return Loan.history.filter(case_id=case.pk).select_related("history_user")[:50]

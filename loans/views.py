@@ -15,6 +15,7 @@ from coaching import selectors as case_selectors
 from coaching.errors import DomainError, NotAllowed
 from neem import access
 from neem.pdf import render_pdf
+from neem.signals import personal_data_accessed
 
 from . import eligibility, selectors, services
 from .engine import ScheduleError, build_schedule
@@ -106,6 +107,7 @@ def application_new(request, case_pk: int):
 def application_detail(request, pk: int):
     application = get_object_or_404(selectors.applications_visible_to(request.user), pk=pk)
     case = application.case
+    personal_data_accessed.send(sender=__name__, user=request.user, case=case, action="view_application")
     is_member = case.programme_id in access.scope_of(request.user).committee_programmes
     votes = list(application.votes.select_related("member"))
     my_vote = next((v for v in votes if v.member_id == request.user.pk), None)
@@ -279,6 +281,7 @@ def minutes(request, day: str):
 def loan_detail(request, pk: int):
     loan = selectors.loan_for_staff(request.user, pk)
     user = request.user
+    personal_data_accessed.send(sender=__name__, user=user, case=loan.case, action="view_loan")
     position = services.loan_position(loan) if loan.status != LoanStatus.AWAITING_ACCEPTANCE else None
     entries = list(loan.entries.select_related("created_by").order_by("value_date", "id"))
     reversed_ids = {e.reverses_id for e in entries if e.reverses_id}

@@ -193,3 +193,26 @@ def outcomes_programmes(user) -> frozenset[int]:
         | scope.evaluator_programmes
         | frozenset(scope.region_programme[r] for r in scope.case_reader_regions)
     )
+
+
+# --- Personal data (privacy app) -------------------------------------------------------------------
+# Ethnic background and residence status (Participant.SENSITIVE_FIELDS) are shown to those whose role needs them:
+# the assigned adviser, the region lead and the programme manager (intake and eligibility). Colleague advisers,
+# administrators, committee members, mentors and evaluators never see them.
+
+
+def can_see_sensitive(user, case) -> bool:
+    scope = scope_of(user)
+    if case.region_id in scope.lead_regions or case.programme_id in scope.manager_programmes:
+        return True
+    return case.adviser_id == user.pk and case.region_id in scope.adviser_regions
+
+
+def can_export_personal_data(user, case) -> bool:
+    """A participant's data export: her region lead or the programme manager."""
+    return can_assign_case(user, case)
+
+
+def can_erase_personal_data(user, case) -> bool:
+    """Erasure and the access log: the programme manager only."""
+    return case.programme_id in scope_of(user).manager_programmes

@@ -24,6 +24,7 @@ def navigation(request):
             "mentor": bool(scope.mentor_programmes),
             "outcomes": bool(access.outcomes_programmes(user)),
             "banking": bool(scope.manager_programmes),
+            "access_log": bool(scope.manager_programmes),
             "admin": bool(user and user.is_authenticated and user.is_staff),
             "site_editor": bool(user and user.is_authenticated and user.has_perm("wagtailadmin.access_admin")),
         },

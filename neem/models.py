@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .languages import language_choices
 
@@ -109,6 +110,8 @@ class ProgrammeTarget(models.Model):
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
     minimum = models.DecimalField(_("target (or its lower bound)"), max_digits=12, decimal_places=2)
     maximum = models.DecimalField(_("upper bound of a range"), max_digits=12, decimal_places=2, null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("programme target")

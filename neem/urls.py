@@ -42,6 +42,7 @@ urlpatterns = [
     path("", include("participants.urls")),
     path("api/", include("api.urls")),
     path("", include("banking.urls")),
+    path("", include("privacy.urls")),
 ]
 
 if settings.DEBUG:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from neem.models import Programme
 
@@ -43,6 +44,8 @@ class Indicator(models.Model):
     active = models.BooleanField(_("shown"), default=True)
     code = models.SlugField(_("code"), max_length=60, blank=True, help_text=_("Set by the demo and imports; optional."))
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
@@ -74,6 +77,8 @@ class CaseOutcomeDetail(models.Model):
 
     case = models.OneToOneField("coaching.CaseFile", on_delete=models.CASCADE, related_name="outcome_detail")
     social_enterprise = models.BooleanField(_("the company is a social enterprise"), default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("outcome detail")

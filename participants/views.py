@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coaching.errors import DomainError, NotAllowed
+from neem.signals import personal_data_accessed
 
 from . import checkins, selectors, services
 from .forms import CheckInForm, DocumentForm, InviteForm, MessageForm, ReminderPreferenceForm
@@ -118,6 +119,9 @@ def _upload(request, case, form) -> bool:
 @login_required
 def document_download(request, document_pk: int):
     document = selectors.document_for(request.user, document_pk)
+    personal_data_accessed.send(
+        sender=__name__, user=request.user, case=document.case, action="download", detail=document.get_kind_display()
+    )
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,

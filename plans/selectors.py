@@ -151,3 +151,10 @@ def approved_plan_snapshot(case: CaseFile) -> dict | None:
             str(_("Months with negative cash")): ", ".join(str(m) for m in result.negative_cash_months) or "—",
         },
     }
+
+
+def plan_history(case):
+    """The plan's status changes (submitted, returned, approved) for the case page's "who changed what"."""
+    from .models import BusinessPlan
+
+    return BusinessPlan.history.filter(case_id=case.pk).select_related("history_user")[:50]

@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from coaching.models import CaseFile, Participant
 from neem.languages import language_choices
@@ -25,6 +26,8 @@ class SavingsPolicy(models.Model):
     required = models.BooleanField(
         _("a savings group must have saved a third of its loan need before a loan"), default=False
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("savings policy")
@@ -67,6 +70,8 @@ class SavingsMember(models.Model):
         **MONEY,
     )
     joined_on = models.DateField(_("joined"), default=timezone.localdate)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("savings group member")
@@ -165,6 +170,8 @@ class CreditStatement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("credit statement")
         verbose_name_plural = _("credit statements")
@@ -201,6 +208,8 @@ class FollowUpVisit(models.Model):
     note = models.TextField(_("note"), blank=True, max_length=5000)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("follow-up visit")

@@ -690,6 +690,46 @@ def _outcomes_indicator(w) -> int:
 PARAMETER_OVERRIDES[("outcomes:indicator_edit", "pk")] = _outcomes_indicator
 
 
+# --- Personal data: consents, export, erasure, access log, her own export (branch: privacy) ---------------
+def _privacy_text(w):
+    from privacy.models import ConsentText
+
+    return ConsentText.objects.get_or_create(
+        programme=w.programme, purpose="programme", language="en", version="matrix", defaults={"text": "I agree."}
+    )[0]
+
+
+def _privacy_consent(w) -> int:
+    from privacy.models import ConsentRecord
+
+    return ConsentRecord.objects.get_or_create(
+        participant=w.case.participant, purpose="programme", withdrawn_at=None, defaults={"text": _privacy_text(w)}
+    )[0].pk
+
+
+PARAMETERS |= {"consent_pk": _privacy_consent}
+POST_ONLY |= {
+    # The manager's erasure is refused (400) because Amal's loan is still running: nothing changes.
+    "privacy:erase": lambda w: {"reason": "Forged erasure", "confirm": w.case.participant.full_name},
+    "privacy:consent_add": lambda w: {"text": _privacy_text(w).pk},
+    "privacy:consent_withdraw": lambda w: {},
+}
+# The personal-data page: whoever works on the case (consents), exports (region lead, manager) or erases (manager).
+PRIVACY_PAGE = {"adviser": 200, "colleague": 403, "lead": 200, "manager": 200, "administrator": 403}
+EXPECTED |= {
+    "privacy:case_privacy": row(404, **PRIVACY_PAGE),
+    "privacy:export_json": row(404, **PRIVACY_PAGE | {"adviser": 403}),
+    "privacy:export_pdf": row(404, **PRIVACY_PAGE | {"adviser": 403}),
+    "privacy:erase": row(404, **dict.fromkeys(PRIVACY_PAGE, 403) | {"manager": 400}),
+    "privacy:consent_add": row(404, **CASE_WORKERS),
+    "privacy:consent_withdraw": row(404, **CASE_WORKERS),
+    "privacy:access_log": row(403, manager=200),
+    "privacy:my_data_json": row(404, participant=200, other_participant=200),
+    "privacy:my_data_pdf": row(404, participant=200, other_participant=200),
+}
+# --- end of personal data (branch: privacy) ------------------------------------------------------------
+
+
 def test_every_url_has_a_row():
     missing = sorted({name for name, _route, _params in URLS} - set(EXPECTED))
     assert not missing, f"URL patterns without a row in EXPECTED (say who may reach them): {missing}"

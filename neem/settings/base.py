@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "participants",
     "api",
     "banking",
+    "privacy",
     "cms",
     "django.contrib.admin",
     "django.contrib.auth",

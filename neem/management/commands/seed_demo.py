@@ -404,6 +404,7 @@ class Command(BaseCommand):
             self._outcomes(programme)
             self._participant_pages(programme)
             self._banking(programme, staff)
+            self._privacy(programme, staff)
             self._site(programme)
             self._api(programme)
         if not quiet:
@@ -421,6 +422,11 @@ class Command(BaseCommand):
         seed(programme=programme)
 
     # --- Programme and staff ---------------------------------------------------------------
+    def _privacy(self, programme, staff) -> None:
+        from privacy.demo import seed
+
+        seed(programme, staff)
+
     def _programme(self) -> Programme:
         programme, _ = Programme.objects.get_or_create(
             slug="neem-microfinance",

@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from .models import ConsentText, Erasure, RetentionRule
+
+
+@admin.register(ConsentText)
+class ConsentTextAdmin(admin.ModelAdmin):
+    list_display = ["programme", "purpose", "language", "version", "published_on"]
+    list_filter = ["programme", "purpose", "language"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A text somebody agreed to is never changed: a new wording is a new version.
+        if obj is not None and obj.records.exists():
+            return ["programme", "purpose", "language", "version", "text", "published_on"]
+        return []
+
+
+@admin.register(RetentionRule)
+class RetentionRuleAdmin(admin.ModelAdmin):
+    list_display = ["programme", "years_after_closing", "active"]
+
+
+@admin.register(Erasure)
+class ErasureAdmin(admin.ModelAdmin):
+    list_display = ["pseudonym", "trigger", "at", "by"]
+    readonly_fields = ["participant", "pseudonym", "trigger", "reason", "by", "at", "summary"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
