@@ -150,12 +150,21 @@ def _domain_error(request, exc: DomainError):
     return _error(request, 409, "refused", exc.message)
 
 
-def _form_errors(form) -> list[dict]:
+def _form_errors(form, names: dict[str, str] | None = None) -> list[dict]:
+    """The web form's errors, each under the API's name for the field ("" for the whole request)."""
+    names = names or {}
     return [
-        {"field": field if field != "__all__" else "", "message": str(message)}
+        {"field": "" if field == "__all__" else names.get(field, field), "message": str(message)}
         for field, messages in form.errors.items()
         for message in messages
     ]
+
+
+# The registration form's fields, as the API's body names them.
+REGISTRATION_FIELDS = {
+    **{name: f"participant.{name}" for name in PARTICIPANT_FIELDS},
+    "region": "region_id",
+}
 
 
 # --- Helpers --------------------------------------------------------------------------------------
@@ -336,7 +345,12 @@ def case_create(request, payload: s.CaseCreateIn):
     data = {k: ("" if v is None else v) for k, v in data.items()}
     form = NewParticipantForm(data, regions=regions)
     if not form.is_valid():
-        raise ApiError(422, "invalid", _("The request is not valid: see the field errors."), _form_errors(form))
+        raise ApiError(
+            422,
+            "invalid",
+            _("The request is not valid: see the field errors."),
+            _form_errors(form, REGISTRATION_FIELDS),
+        )
     cleaned = form.cleaned_data
     duplicates = coaching_selectors.possible_duplicates(
         email=cleaned["email"],

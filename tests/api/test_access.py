@@ -186,8 +186,8 @@ def test_registering_opens_a_case_in_mobilised_assigned_to_the_adviser(world):
     ("overrides", "field"),
     [
         ({"consent": False}, "consent"),
-        ({"participant": {"first_name": "Hanan", "last_name": "Omar"}}, "email"),
-        ({"participant": {"first_name": "Hanan", "last_name": "Omar", "phone": "not a phone"}}, "phone"),
+        ({"participant": {"first_name": "Hanan", "last_name": "Omar"}}, "participant.email"),
+        ({"participant": {"first_name": "Hanan", "last_name": "Omar", "phone": "not a phone"}}, "participant.phone"),
         (
             {
                 "participant": {
@@ -197,8 +197,9 @@ def test_registering_opens_a_case_in_mobilised_assigned_to_the_adviser(world):
                     "date_of_birth": "2999-01-01",
                 }
             },
-            "date_of_birth",
+            "participant.date_of_birth",
         ),
+        ({"region_id": 999999}, "region_id"),
     ],
 )
 def test_bad_input_gets_the_forms_field_error_and_changes_nothing(world, overrides, field):
