@@ -200,11 +200,6 @@ def _aware(moment: datetime | None) -> datetime | None:
         return datetime.min.replace(tzinfo=UTC) if moment.year < 2 else datetime.max.replace(tzinfo=UTC)
 
 
-class Paging:
-    def __init__(self, limit: int, offset: int):
-        self.limit, self.offset = limit, offset
-
-
 LimitParam = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page (1–200).")]
 OffsetParam = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")]
 
