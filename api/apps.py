@@ -6,3 +6,10 @@ class ApiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "api"
     verbose_name = _("REST API")
+
+    def ready(self) -> None:
+        from neem import daily
+
+        from . import jobs
+
+        daily.register("api", jobs.daily)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import time
 
@@ -25,29 +26,39 @@ def logged(view):
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         started = time.monotonic()
-        response = view(request, *args, **kwargs)
-        token = getattr(request, "api_token", None)
-        ip = client_ip(request)
         try:
-            from ipaddress import ip_address
-
-            ip_address(ip or "")
-        except ValueError:
-            ip = None
-        ApiCall.objects.create(
-            token=token,
-            programme_id=token.programme_id if token else None,
-            method=request.method[:10],
-            path=request.path[:500],
-            status=response.status_code,
-            duration_ms=int((time.monotonic() - started) * 1000),
-            ip=ip,
-        )
+            response = view(request, *args, **kwargs)
+        except Exception:
+            # Logged as the 500 it becomes; a log that cannot be written must not hide the error itself.
+            with contextlib.suppress(Exception):
+                _log(request, 500, started)
+            raise
+        _log(request, response.status_code, started)
         return response
 
     # ninja marks its views csrf_exempt; keep what the view carries.
     wrapper.csrf_exempt = getattr(view, "csrf_exempt", False)
     return wrapper
+
+
+def _log(request, status: int, started: float) -> None:
+    token = getattr(request, "api_token", None)
+    ip = client_ip(request)
+    try:
+        from ipaddress import ip_address
+
+        ip_address(ip or "")
+    except ValueError:
+        ip = None
+    ApiCall.objects.create(
+        token=token,
+        programme_id=token.programme_id if token else None,
+        method=request.method[:10],
+        path=request.path[:500],
+        status=status,
+        duration_ms=int((time.monotonic() - started) * 1000),
+        ip=ip,
+    )
 
 
 def with_call_log(patterns):

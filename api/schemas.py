@@ -188,6 +188,25 @@ class SessionOut(Schema):
     attendance_taken_at: datetime | None
 
 
+class SessionIn(Schema):
+    region_id: int = Field(ge=1, le=2_147_483_647)
+    kind: choice(Session.Kind) = Session.Kind.GROUP.value
+    topic: Text = Field(min_length=1, max_length=200)
+    starts_at: datetime
+    duration_minutes: int = Field(120, ge=1, le=1440)
+    place: Text = Field("", max_length=200, description="A place or a video link is needed.")
+    video_url: Text = Field("", max_length=200)
+    cohort_id: int | None = Field(None, ge=1, le=2_147_483_647, description="For a group session.")
+    case_id: int | None = Field(None, ge=1, le=2_147_483_647, description="The participant of an individual session.")
+    adviser_id: int | None = Field(
+        None,
+        ge=1,
+        le=2_147_483_647,
+        description="One of the region's advisers or its lead; by default the token's user.",
+    )
+    module_id: int | None = Field(None, ge=1, le=2_147_483_647)
+
+
 class AttendanceRow(Schema):
     case_id: int
     participant_name: str

@@ -25,6 +25,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from coaching import selectors as coaching_selectors
 from coaching import services as coaching_services
 from coaching import session_services
+from coaching.curriculum_forms import SessionForm
 from coaching.curriculum_selectors import sessions_visible_to
 from coaching.errors import DomainError, NotAllowed
 from coaching.forms import PARTICIPANT_FIELDS, NewParticipantForm
@@ -47,7 +48,7 @@ loans with their schedules, repayments, and the programme's indicators.
 **Authentication.** Every call sends `Authorization: Bearer <token>`. A token is created by the programme's
 administrator (in the app: *API tokens*, or `manage.py create_api_token`), acts as one staff member and sees
 exactly what her pages show, within the token's programme. Scopes: `read` (every GET), `write` (create cases,
-transitions, attendance), `repayments` (record repayments).
+transitions, plan sessions, attendance), `repayments` (record repayments).
 
 **Errors** are JSON: `{"detail": "...", "code": "...", "errors": [{"field": "...", "message": "..."}]}`.
 401 no, unknown, expired or revoked token; 403 missing scope or not allowed; 404 not visible to this user;
@@ -150,12 +151,21 @@ def _domain_error(request, exc: DomainError):
     return _error(request, 409, "refused", exc.message)
 
 
-def _form_errors(form) -> list[dict]:
+def _form_errors(form, names: dict[str, str] | None = None) -> list[dict]:
+    """The web form's errors, each under the API's name for the field ("" for the whole request)."""
+    names = names or {}
     return [
-        {"field": field if field != "__all__" else "", "message": str(message)}
+        {"field": "" if field == "__all__" else names.get(field, field), "message": str(message)}
         for field, messages in form.errors.items()
         for message in messages
     ]
+
+
+# The registration form's fields, as the API's body names them.
+REGISTRATION_FIELDS = {
+    **{name: f"participant.{name}" for name in PARTICIPANT_FIELDS},
+    "region": "region_id",
+}
 
 
 # --- Helpers --------------------------------------------------------------------------------------
@@ -188,11 +198,6 @@ def _aware(moment: datetime | None) -> datetime | None:
         return moment.astimezone(UTC)
     except OverflowError:
         return datetime.min.replace(tzinfo=UTC) if moment.year < 2 else datetime.max.replace(tzinfo=UTC)
-
-
-class Paging:
-    def __init__(self, limit: int, offset: int):
-        self.limit, self.offset = limit, offset
 
 
 LimitParam = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page (1–200).")]
@@ -336,7 +341,12 @@ def case_create(request, payload: s.CaseCreateIn):
     data = {k: ("" if v is None else v) for k, v in data.items()}
     form = NewParticipantForm(data, regions=regions)
     if not form.is_valid():
-        raise ApiError(422, "invalid", _("The request is not valid: see the field errors."), _form_errors(form))
+        raise ApiError(
+            422,
+            "invalid",
+            _("The request is not valid: see the field errors."),
+            _form_errors(form, REGISTRATION_FIELDS),
+        )
     cleaned = form.cleaned_data
     duplicates = coaching_selectors.possible_duplicates(
         email=cleaned["email"],
@@ -434,6 +444,58 @@ def session_list(
     if starts_to:
         qs = qs.filter(starts_at__date__lte=starts_to)
     return _page(qs.order_by("-starts_at", "-pk"), limit=limit, offset=offset, item=_session_out)
+
+
+SESSION_FORM_FIELDS = {
+    "region": "region_id",
+    "cohort": "cohort_id",
+    "case": "case_id",
+    "adviser": "adviser_id",
+    "module": "module_id",
+}
+
+
+@sessions.post("", response={201: s.SessionDetailOut, **WRITE_ERRORS}, auth=WRITE, summary="Plan a session")
+def session_create(request, payload: s.SessionIn):
+    """Plan a coaching session, with the planning page's form and service: the region's advisers and lead, or a
+    manager. An individual session puts "take attendance" on the participant's next actions."""
+    regions = session_services.session_regions(request.user).filter(programme_id=_token(request).programme_id)
+    if not regions.exists():
+        raise ApiError(403, "forbidden", _("This token's user does not plan sessions."))
+    try:
+        starts_at = timezone.localtime(_aware(payload.starts_at)).strftime("%Y-%m-%dT%H:%M")
+    except (OverflowError, ValueError):
+        starts_at = ""
+    data = {
+        "region": payload.region_id,
+        "kind": payload.kind,
+        "topic": payload.topic,
+        "starts_at": starts_at,
+        "duration_minutes": payload.duration_minutes,
+        "place": payload.place,
+        "video_url": payload.video_url,
+        **{
+            form_name: getattr(payload, api_name) or ""
+            for form_name, api_name in SESSION_FORM_FIELDS.items()
+            if form_name != "region"
+        },
+    }
+    data["adviser"] = payload.adviser_id or request.user.pk  # as the page's form starts: herself
+    form = SessionForm(data, regions=regions)
+    if not form.is_valid():
+        raise ApiError(
+            422,
+            "invalid",
+            _("The request is not valid: see the field errors."),
+            _form_errors(form, SESSION_FORM_FIELDS),
+        )
+    cleaned = form.cleaned_data
+    saved = session_services.session_save(
+        by=request.user,
+        region=cleaned["region"],
+        data={name: cleaned.get(name) for name in session_services.SESSION_FIELDS},
+    )
+    return Status(201, _session_detail_out(request, Session.objects.get(pk=saved.pk)))
 
 
 @sessions.get("/{session_id}", response={200: s.SessionDetailOut, **ERRORS}, auth=READ, summary="A session")

@@ -1061,6 +1061,7 @@ API_ENDPOINTS = [
     "case_detail",
     "case_transition",
     "session_list",
+    "session_create",
     "session_detail",
     "loan_list",
     "loan_detail",
@@ -1101,6 +1102,7 @@ PARAMETER_OVERRIDES[("api:token_revoke", "pk")] = _api_token
 POST_ONLY |= {
     "api:v1:case_create": lambda w: {"region_id": w.north.pk},
     "api:v1:case_transition": lambda w: {"transition": "withdraw", "reason": "other"},
+    "api:v1:session_create": lambda w: {"region_id": w.north.pk, "topic": "Forged", "starts_at": str(TODAY)},
     "api:v1:repayment_create": lambda w: {"amount": "100.00", "on": str(TODAY)},
     "api:token_revoke": lambda w: {},
 }

@@ -186,8 +186,8 @@ def test_registering_opens_a_case_in_mobilised_assigned_to_the_adviser(world):
     ("overrides", "field"),
     [
         ({"consent": False}, "consent"),
-        ({"participant": {"first_name": "Hanan", "last_name": "Omar"}}, "email"),
-        ({"participant": {"first_name": "Hanan", "last_name": "Omar", "phone": "not a phone"}}, "phone"),
+        ({"participant": {"first_name": "Hanan", "last_name": "Omar"}}, "participant.email"),
+        ({"participant": {"first_name": "Hanan", "last_name": "Omar", "phone": "not a phone"}}, "participant.phone"),
         (
             {
                 "participant": {
@@ -197,8 +197,9 @@ def test_registering_opens_a_case_in_mobilised_assigned_to_the_adviser(world):
                     "date_of_birth": "2999-01-01",
                 }
             },
-            "date_of_birth",
+            "participant.date_of_birth",
         ),
+        ({"region_id": 999999}, "region_id"),
     ],
 )
 def test_bad_input_gets_the_forms_field_error_and_changes_nothing(world, overrides, field):
@@ -231,3 +232,53 @@ def test_a_schema_violation_lists_every_field_at_fault(world):
     assert response.status_code == 422
     fields = {e["field"] for e in response.json()["errors"]}
     assert {"region_id", "participant.first_name", "participant.last_name"} <= fields
+
+
+# --- Planning a session: the planning page's form and service --------------------------------------------
+
+
+def test_an_individual_session_puts_take_attendance_on_her_next_actions(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from coaching.models import NextAction
+    from coaching.session_models import Session
+
+    starts = timezone.localtime() + timedelta(days=2)
+    response = ApiClient(make_token(world.adviser, world.programme)).post(
+        "/api/v1/sessions",
+        {
+            "region_id": world.north.pk,
+            "kind": "individual",
+            "case_id": world.case.pk,
+            "topic": "Budget review",
+            "starts_at": starts.isoformat(),
+            "video_url": "https://meet.example.org/amal",
+        },
+    )
+
+    assert response.status_code == 201, response.content
+    session = Session.objects.get(pk=response.json()["id"])
+    assert (session.case, session.adviser, session.created_by) == (world.case, world.adviser, world.adviser)
+    assert session.next_action.case == world.case
+    assert NextAction.objects.filter(case=world.case, title__startswith="Individual session").exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"kind": "individual"}, "case_id"),
+        ({"place": ""}, "place"),
+        ({"adviser_id": 999999}, "adviser_id"),
+    ],
+)
+def test_a_session_the_page_would_refuse_is_422_and_planned_nowhere(world, body, field):
+    from coaching.session_models import Session
+
+    payload = {"region_id": world.north.pk, "topic": "x", "starts_at": "2026-12-01T10:00:00+01:00", "place": "Library"}
+    response = ApiClient(make_token(world.adviser, world.programme)).post("/api/v1/sessions", {**payload, **body})
+
+    assert response.status_code == 422, response.content
+    assert field in {e["field"] for e in response.json()["errors"]}
+    assert not Session.objects.exists()

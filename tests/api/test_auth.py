@@ -234,3 +234,21 @@ def test_the_command_refuses_clearly(world, who, scopes, message):
     with pytest.raises(CommandError, match=message):
         call_command("create_api_token", "--email", email, "--scopes", scopes)
     assert not ApiToken.objects.exists()
+
+
+def test_a_server_error_is_logged_too(world, monkeypatch):
+    from api import v1
+
+    secret = make_token(world.adviser, world.programme)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(v1, "_case_out", broken)
+    client = ApiClient(secret)
+    client.client.raise_request_exception = False
+
+    response = client.get(CASES)
+
+    assert response.status_code == 500
+    assert ApiCall.objects.get().status == 500

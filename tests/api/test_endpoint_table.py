@@ -6,6 +6,8 @@ Participants, committee members, mentors and editors cannot hold a token at all 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -56,6 +58,20 @@ CALLS = {
         expect(201, other_adviser=422, administrator=403),
     ),
     "session_list": ("get", lambda w: reverse("api:v1:session_list"), None, expect(200)),
+    # Planning a session: the region's advisers and lead, or a manager; south's adviser cannot choose north.
+    "session_create": (
+        "post",
+        lambda w: reverse("api:v1:session_create"),
+        lambda w: {
+            "region_id": w.north.pk,
+            "topic": "Bookkeeping",
+            "starts_at": (timezone.now() + timedelta(days=2)).isoformat(),
+            "place": "Library",
+            "cohort_id": w.cohort.pk,
+            "adviser_id": w.colleague.pk,
+        },
+        expect(201, other_adviser=422, administrator=403),
+    ),
     "session_detail": ("get", lambda w: reverse("api:v1:session_detail", args=[w.session.pk]), None, NORTH_READERS),
     # Attendance: the region's advisers and lead, or a manager; the administrator reads but does not take it.
     "session_attendance": (

@@ -189,3 +189,17 @@ def test_the_schedule_shows_the_payment(api_world, lead):
     assert Decimal(before["outstanding"]) - Decimal(after["outstanding"]) == Decimal("500.00")
     assert after["instalments"][0]["total_paid"] == "500.00"
     assert len(after["instalments"]) == 12
+
+
+def test_the_daily_run_forgets_old_keys_only(api_world, lead):
+    from django.core.management import call_command
+
+    w = api_world
+    _pay(lead, w.loan, key="old-key-0001")
+    _pay(lead, w.loan, key="new-key-0001")
+    IdempotencyKey.objects.filter(key="old-key-0001").update(created_at=timezone.now() - timedelta(days=31))
+
+    call_command("daily", as_of=str(TODAY()))
+    call_command("daily", as_of=str(TODAY()))
+
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new-key-0001"]
