@@ -14,7 +14,7 @@ from neem.models import Programme
 
 
 class Scope(models.TextChoices):
-    READ = "read", _("read")
+    READ = "read", _("read (what the user's pages show)")
     WRITE = "write", _("write (cases, transitions, attendance)")
     REPAYMENTS = "repayments", _("record repayments")
 
