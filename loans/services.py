@@ -439,19 +439,16 @@ def repayment_record(
     if amount <= ZERO or amount != amount.quantize(Decimal("0.01")):
         raise Refused(_("The amount must be a positive amount with at most two decimals."))
     external_reference = (external_reference or "").strip() or None
-    if external_reference:
-        existing = LedgerEntry.objects.filter(external_reference=external_reference).first()
-        if existing:
-            return existing
     try:
         with transaction.atomic():
             loan = _lock(loan_id)
+            # Access first: whether a reference exists is nobody's business but those who handle this loan's money.
             if check_access and not _can_handle_money(by, loan):
                 raise NotAllowed(_("You cannot record repayments on this loan."))
             if external_reference:
                 existing = LedgerEntry.objects.filter(external_reference=external_reference).first()
                 if existing:
-                    return existing
+                    return _same_loan(existing, loan_id)
             if loan.status != LoanStatus.ACTIVE:
                 raise Refused(_("Repayments can only be recorded on a loan that has been paid out and is not closed."))
             entry = _apply_payment(
@@ -461,9 +458,16 @@ def repayment_record(
         # The same reference arrived twice at once: the other request recorded it.
         existing = LedgerEntry.objects.filter(external_reference=external_reference).first()
         if existing:
-            return existing
+            return _same_loan(existing, loan_id)
         raise
     return entry
+
+
+def _same_loan(existing: LedgerEntry, loan_id: int) -> LedgerEntry:
+    """A reference already recorded is the same payment again, unless it was recorded on another loan."""
+    if existing.loan_id != loan_id:
+        raise Refused(_("This payment reference is already recorded on another loan. Nothing was recorded."))
+    return existing
 
 
 def _apply_payment(loan, *, amount, on, by, method, reference, note, kind=EntryKind.REPAYMENT) -> LedgerEntry:

@@ -13,6 +13,8 @@ from coaching.errors import NotAllowed, Refused
 from coaching.models import NextAction
 from loans import services
 from loans.models import ApplicationStatus, EntryKind, Instalment, LedgerEntry, Loan, LoanApplication, LoanStatus
+from tests.casework_world import make_case
+from tests.factories import approve_plan
 from tests.loans.lending_world import active_loan, approved_loan, assert_ledger_consistent, lending_world, product
 
 pytestmark = pytest.mark.django_db
@@ -209,6 +211,38 @@ def test_the_same_external_reference_is_applied_once(world):
     assert a.pk == b.pk
     assert LedgerEntry.objects.filter(kind=EntryKind.REPAYMENT).count() == 1
     assert_ledger_consistent(loan)
+
+
+def test_a_known_reference_is_not_revealed_to_someone_who_cannot_handle_the_loan(world):
+    loan = active_loan(world)
+    services.repayment_record(
+        by=world.adviser, loan_id=loan.pk, amount=Decimal("500"), on=date(2026, 2, 1), external_reference="BANK-43"
+    )
+    with pytest.raises(NotAllowed):
+        services.repayment_record(
+            by=world.south_adviser,
+            loan_id=loan.pk,
+            amount=Decimal("1"),
+            on=date(2026, 2, 1),
+            external_reference="BANK-43",
+        )
+
+
+def test_a_reference_recorded_on_one_loan_is_refused_on_another(world):
+    first = active_loan(world)
+    services.repayment_record(
+        by=world.adviser, loan_id=first.pk, amount=Decimal("500"), on=date(2026, 2, 1), external_reference="BANK-44"
+    )
+    world.case = make_case(world, adviser=world.adviser, state="loan", first="Cai", last="Second")
+    approve_plan(world.case, adviser=world.adviser, lead=world.lead)
+    world.borrower_user = world.case.participant.user or world.borrower_user
+    second = approved_loan(world)
+    with pytest.raises(Refused, match="another loan"):
+        services.repayment_record(
+            by=world.lead, loan_id=second.pk, amount=Decimal("500"), on=date(2026, 2, 1), external_reference="BANK-44"
+        )
+    assert LedgerEntry.objects.filter(external_reference="BANK-44").get().loan_id == first.pk
+    assert not LedgerEntry.objects.filter(loan=second, kind=EntryKind.REPAYMENT).exists()
 
 
 def test_overpayment_beyond_the_loan_becomes_credit_and_the_loan_is_repaid(world):
