@@ -1,6 +1,7 @@
 """Staff must have set up two-factor authentication when the installation and their programme ask for it."""
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.shortcuts import redirect
 from django.utils.translation import get_language
@@ -58,3 +59,22 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
             response.headers.setdefault("Content-Language", get_language())
             return response
         return super().process_response(request, response)
+
+
+class RefuseNullCharactersMiddleware:
+    """A NUL character in the path or the query string gets 400, before any view.
+
+    No address or search of Neem's has one, and PostgreSQL refuses it in any text it is given (a
+    server error deep in a search, a Wagtail page lookup or a filter). Posted forms are left to their
+    fields: Django's CharField already answers "Null characters are not allowed." next to the field.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+        ):
+            return HttpResponseBadRequest("NUL character in the address.")
+        return self.get_response(request)

@@ -305,3 +305,25 @@ def test_a_curriculum_pdf_within_the_limit_is_accepted():
     )
 
     assert form.is_valid(), form.errors
+
+
+# --- NUL characters and ids no database can hold ------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/cases/?q=a%00b", "/en/search/?q=%00", "/en/%00/", "/home/?x%00=1"])
+def test_a_nul_character_in_the_address_gets_400(world, client_for, url):
+    assert client_for(world.adviser).get(url).status_code == 400
+
+
+@pytest.mark.parametrize("value", ["", "0", "-1", "²", "٣", "9" * 30, "1e3", " 1", "abc"])
+def test_positive_int_refuses_what_int_or_the_database_cannot_take(value):
+    from neem.params import positive_int
+
+    assert positive_int(value) is None
+
+
+def test_positive_int_reads_an_id():
+    from neem.params import positive_int
+
+    assert positive_int("42") == 42
+    assert positive_int(str(2**63 - 1)) == 2**63 - 1
