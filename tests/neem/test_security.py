@@ -327,3 +327,18 @@ def test_positive_int_reads_an_id():
 
     assert positive_int("42") == 42
     assert positive_int(str(2**63 - 1)) == 2**63 - 1
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 30, "abc", "-1"])
+def test_odd_ids_in_addresses_and_checkboxes_are_not_server_errors(world, client_for, value):
+    from plans import services as plan_services
+
+    plan_services.plan_save_sections(case=world.case, by=world.adviser, sections={"business_idea": "A studio"})
+    manager, lead = client_for(world.manager), client_for(world.lead)
+
+    assert manager.get("/outcomes/", {"programme": value}).status_code == 200
+    assert manager.post("/outcomes/social-enterprises/", {"social": [value]}).status_code == 302
+    assert lead.get(f"/teams/{world.north.pk}/hand-over/", {"from_adviser": value}).status_code == 200
+    plan = f"/cases/{world.case.pk}/plan/"
+    assert client_for(world.adviser).get(plan, {"version": value}).status_code == 404
+    assert client_for(world.adviser).get(plan + "compare/", {"a": "1", "b": value}).status_code == 404
