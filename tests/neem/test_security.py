@@ -165,6 +165,13 @@ def test_staff_without_totp_are_sent_to_set_it_up_behind_every_door(door):
     assert response["Location"] == reverse("mfa_activate_totp")
 
 
+def test_the_django_admin_password_change_is_allauths(client_for):
+    user = UserFactory(is_staff=True, is_superuser=True)
+    response = client_for(user).get("/admin/password_change/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_change_password")
+
+
 @pytest.mark.parametrize("path", ["/cms-admin/password_reset/", "/cms-admin/account/change_password/"])
 def test_wagtail_does_not_offer_its_own_password_forms(path, client_for):
     user = UserFactory(is_staff=True, is_superuser=True)
