@@ -4,7 +4,7 @@ from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.shortcuts import redirect
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from . import access
 
@@ -76,5 +76,5 @@ class RefuseNullCharactersMiddleware:
         if "\x00" in request.path or any(
             "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
         ):
-            return HttpResponseBadRequest("NUL character in the address.")
+            return HttpResponseBadRequest(gettext("This address contains a character that is not allowed."))
         return self.get_response(request)
