@@ -86,6 +86,7 @@ HOSTILE_NUMBERS = [
     "12.345.678",
     "0x10",
     "٣",  # Arabic-Indic digit three
+    "²",  # a digit to str.isdigit(), not to int()
     "9223372036854775808",
     "-9223372036854775809",
 ]
