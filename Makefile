@@ -36,12 +36,14 @@ $(LOCALSTRIPE_VENV)/.installed: requirements-localstripe.txt
 	$(LOCALSTRIPE_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-localstripe.txt
 	touch $@
 
-# The URL x role matrix builds one world for the whole module inside an open transaction; it runs on its
-# own so that transaction never sits beside another file's tests or a browser test's live server.
+# The URL x role matrix and the hostile-input tests (which open the matrix's pages) each build one world
+# for the whole module inside an open transaction; they run on their own so that transaction never sits
+# beside another file's tests or a browser test's live server (--dist loadfile: one file per worker).
 # --dist loadfile keeps each other file's tests together on one worker.
+WORLD_MODULES := tests/test_url_role_matrix.py tests/test_hostile_input.py
 test: $(STAMP) browser-deps $(LOCALSTRIPE_VENV)/.installed
-	$(PY) -m pytest -n 2 --dist loadfile --create-db -q --ignore=tests/test_url_role_matrix.py $(PYTEST_ARGS)
-	$(PY) -m pytest -n 2 --create-db -q tests/test_url_role_matrix.py
+	$(PY) -m pytest -n 2 --dist loadfile --create-db -q $(addprefix --ignore=,$(WORLD_MODULES)) $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadfile --create-db -q $(WORLD_MODULES)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

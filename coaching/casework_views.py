@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from neem import access
+from neem.params import positive_int
 
 from . import selectors, services
 from .errors import DomainError, NotAllowed
@@ -159,6 +160,8 @@ def hand_over(request, region_pk: int):
         .order_by("first_name", "last_name")
     )
     source = request.POST.get("from_adviser") or request.GET.get("from_adviser") or ""
+    if source != "none" and positive_int(source) is None:
+        source = ""  # not an adviser's id: all advisers (the form says what is wrong on a POST)
     open_cases = CaseFile.objects.filter(region=region, state__in=[str(s) for s in OPEN_STAGES]).select_related(
         "participant", "adviser"
     )

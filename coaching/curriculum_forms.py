@@ -131,10 +131,36 @@ class BaseItemFormSet(forms.BaseFormSet):
 ItemFormSet = forms.formset_factory(ItemForm, formset=BaseItemFormSet, extra=2, can_delete=True, can_order=True)
 
 
+RESOURCE_EXTENSIONS = ("pdf", "docx", "odt", "pptx", "odp", "xlsx", "ods", "txt", "png", "jpg", "jpeg", "mp3", "mp4")
+
+
 class ResourceForm(TranslatedForm):
     translated = {"title": {"label": _("Title"), "required": True, "max_length": 200}}
     url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
     file = forms.FileField(label=_("or a file"), required=False)
+
+    def clean_file(self):
+        """Course material only: a size limit and the kinds of file people read, never a page or a script
+        (files under MEDIA_URL are served from Neem's own origin)."""
+        from pathlib import PurePath
+
+        from django.conf import settings
+
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return upload
+        limit = settings.NEEM_CURRICULUM_FILE_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is too large. The limit is %(limit)s MB.") % {"limit": limit // 1024 // 1024}
+            )
+        extension = PurePath(upload.name or "").suffix.lower().lstrip(".")
+        if extension not in RESOURCE_EXTENSIONS:
+            raise forms.ValidationError(
+                _("This kind of file cannot be uploaded. Use one of: %(kinds)s.")
+                % {"kinds": ", ".join(RESOURCE_EXTENSIONS)}
+            )
+        return upload
 
     def clean(self):
         data = super().clean()

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -14,6 +15,8 @@ from . import staff_views, views
 urlpatterns = [
     # Every login door goes through allauth, so MFA and its rate limits apply everywhere.
     path("admin/login/", views.admin_login_door),
+    # Passwords change through allauth too (re-entering the old one, its rate limits), not Django's admin.
+    path("admin/password_change/", RedirectView.as_view(pattern_name="account_change_password")),
     path("admin/", admin.site.urls),
     path("cms-admin/login/", views.admin_login_door),
     path("cms-admin/", include(wagtailadmin_urls)),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from neem.params import positive_int
 from neem.pdf import render_pdf
 
 from . import exports, services
@@ -26,7 +27,7 @@ from .selectors import Lens, cases_for, companies_started, indicators_of, lens_f
 
 def _programme_param(request) -> int | None:
     value = request.GET.get("programme") or request.POST.get("programme")
-    return int(value) if value and value.isdigit() else None
+    return positive_int(value)
 
 
 def _lens_and_filters(request) -> tuple[Lens, FiltersForm]:
@@ -196,7 +197,7 @@ def social_enterprises(request):
     lens = _managed_lens(request)
     companies = companies_started(lens)
     if request.method == "POST":
-        chosen = {int(v) for v in request.POST.getlist("social") if v.isdigit()}
+        chosen = {number for v in request.POST.getlist("social") if (number := positive_int(v))}
         count = services.social_enterprises_set(by=request.user, programme=lens.programme, case_ids=chosen)
         messages.success(request, _("Saved: %(count)s social enterprises.") % {"count": count})
         return redirect(f"{reverse('outcomes:social_enterprises')}?programme={lens.programme.pk}")

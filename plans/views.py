@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coaching.errors import DomainError, NotAllowed
+from neem.params import positive_int
 
 from . import budget, pdf, permissions, selectors, services
 from .forms import ApproveForm, BudgetForm, CommentForm, ReturnForm, SectionsForm
@@ -50,10 +51,10 @@ def plan_detail(request, case_pk: int, mine: bool = False):
     version = plan.latest_version if plan else None
     requested = request.GET.get("version")
     if plan and requested:
-        try:
-            version = selectors.version_of(plan, int(requested))
-        except ValueError as exc:
-            raise Http404 from exc
+        number = positive_int(requested)
+        if number is None:
+            raise Http404
+        version = selectors.version_of(plan, number)
     comments = selectors.comments_by_section(plan) if plan else {}
     sections = [
         {"section": s, "text": version.sections.get(s.key, "") if version else "", "comments": comments.get(s.key, [])}
@@ -192,11 +193,10 @@ def plan_compare(request, case_pk: int, mine: bool = False):
     if plan is None or plan.latest_version is None:
         raise Http404
     latest = plan.latest_version.number
-    try:
-        new_number = int(request.GET.get("b") or latest)
-        old_number = int(request.GET.get("a") or max(new_number - 1, 1))
-    except ValueError as exc:
-        raise Http404 from exc
+    new_number = positive_int(request.GET.get("b") or str(latest))
+    old_number = positive_int(request.GET.get("a") or str(max((new_number or 1) - 1, 1)))
+    if new_number is None or old_number is None:
+        raise Http404
     old, new = selectors.version_of(plan, old_number), selectors.version_of(plan, new_number)
     sections, figures = selectors.diff_versions(old, new, case.programme.currency)
     return render(
@@ -229,10 +229,10 @@ def plan_pdf(request, case_pk: int, mine: bool = False):
     if requested == "approved" and plan.approved_version_id:
         version = selectors.version_of(plan, plan.approved_version.number)
     elif requested:
-        try:
-            version = selectors.version_of(plan, int(requested))
-        except ValueError as exc:
-            raise Http404 from exc
+        number = positive_int(requested)
+        if number is None:
+            raise Http404
+        version = selectors.version_of(plan, number)
     plan.case = case
     content = pdf.plan_pdf(plan, version)
     filename = f"business-plan-{slugify(case.participant.full_name) or case.pk}-v{version.number}.pdf"

@@ -105,3 +105,20 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _no_content_security_policy_violations(request):
+    """Every browser test also checks that no page broke the Content-Security-Policy (neem/csp.py):
+    Chromium reports each refused inline script, handler or style, or other origin, on the console."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    yield
+    assert not violations, violations

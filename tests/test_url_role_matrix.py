@@ -45,8 +45,9 @@ from .factories import PASSWORD, CaseFileFactory, NextActionFactory, Participant
 
 pytestmark = pytest.mark.django_db
 
-# The matrix adds a volunteer mentor (matched to the participant) to the roles of the shared world.
-MATRIX_ROLES = [*ROLES, "mentor"]
+# The matrix adds a volunteer mentor (matched to the participant) and an evaluator (outcomes only,
+# anonymised) to the roles of the shared world.
+MATRIX_ROLES = [*ROLES, "mentor", "evaluator"]
 
 # Third-party and framework URLs, tested on their own below or not ours to test.
 SKIPPED_PREFIXES = ("admin/", "cms-admin/", "accounts/", "documents/", "i18n/", "static/", "media/")
@@ -189,6 +190,7 @@ def build_matrix_world():
     _online_payment(w)
     _banking_line(w)  # branch: banking
     _banking_payment_file(w)
+    w.evaluator = staff(Role.EVALUATOR, programme=w.programme, first_name="Ines", last_name="Evaluator")
     return w
 
 
@@ -791,6 +793,19 @@ def snapshot(world) -> dict:
         "loan": (loan.status, loan.schedule_version, loan.closed_on),
         "ledger entries": LedgerEntry.objects.count(),
         "reschedules": Reschedule.objects.count(),
+        # Every other table of ours: a refused request adds or removes no row anywhere.
+        "rows": _row_counts(),
+    }
+
+
+def _row_counts() -> dict[str, int]:
+    from django.apps import apps
+
+    ours = ("neem", "coaching", "loans", "plans", "healthchecks", "portfolio", "outcomes", "participants", "cms")
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_label in ours and not model._meta.proxy
     }
 
 
@@ -1114,3 +1129,117 @@ FORM_POSTS["api:token_create"] = lambda w: {
     "days": "30",
 }
 # --- end of REST API (branch: api) ------------------------------------------------------------------
+# === Rows and forged forms added by the review (branch: hardening) =================================
+# The evaluator reads the programme's outcomes, anonymised, and nothing else: every other row keeps
+# its default (403/404, or the login redirect of `home`).
+for _name in (
+    "outcomes:dashboard",
+    "outcomes:export_indicators_csv",
+    "outcomes:export_indicators_xlsx",
+    "outcomes:report_pdf",
+    "outcomes:export_participants_csv",
+    "outcomes:export_participants_xlsx",
+):
+    EXPECTED[_name]["evaluator"] = 200
+
+
+def _hardening_upload(name: str, content: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content)
+
+
+# Views that show a form on GET and act on POST, which the review found without a forged POST.
+FORM_POSTS |= {
+    "coaching:participant_create": lambda w: {
+        "region": w.north.pk,
+        "first_name": "Forged",
+        "last_name": "Person",
+        "email": "forged.person@example.org",
+        "gender": "woman",
+        "residence_permit": "citizen",
+        "preferred_language": "sv",
+        "education": "university",
+        "employment_status": "unemployed",
+        "household_adults": "1",
+        "household_children": "0",
+        "referral_source": "workshop",
+        "consent": "on",
+        "create_anyway": "on",
+    },
+    "loans:pay": lambda w: {"choice": "other", "other_amount": "100", "nonce": "forged-nonce-1"},
+    "portfolio:follow_up_new": lambda w: {"date": str(TODAY), "company_status": "running", "note": "Forged visit"},
+    "portfolio:group_list": lambda w: {"name": "Forged group", "region": w.north.pk},
+    "outcomes:indicators": lambda w: {
+        "kind": "mobilised",
+        "label": "Forged indicator",
+        "unit": "count",
+        "target_min": "1",
+        "order": "1",
+        "active": "on",
+    },
+    "outcomes:indicator_edit": lambda w: {
+        "kind": "mobilised",
+        "label": "Forged label",
+        "unit": "count",
+        "target_min": "2",
+        "order": "1",
+        "active": "on",
+    },
+    "outcomes:social_enterprises": lambda w: {"social": [w.case.pk]},
+    "outcomes:import": lambda w: {
+        "file": _hardening_upload("people.csv", b"first_name,last_name,email\nForged,Person,forged@example.org\n")
+    },
+    "outcomes:import_map": lambda w: {"action": "apply"},
+    "participants:my_messages": lambda w: {"text": "Forged message"},
+    "participants:my_documents": lambda w: {"kind": "quote", "file": _mypath_pdf("forged.pdf")},
+}
+
+REVIEW_FORMS = (
+    "coaching:participant_create",
+    "loans:pay",
+    "portfolio:follow_up_new",
+    "portfolio:group_list",
+    "outcomes:indicators",
+    "outcomes:indicator_edit",
+    "outcomes:social_enterprises",
+    "outcomes:import",
+    "outcomes:import_map",
+    "participants:my_messages",
+    "participants:my_documents",
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "role", "expected"), [p for p in _refused_posts() if p.values[0] in REVIEW_FORMS]
+)
+def test_a_refused_form_of_the_review_is_refused_when_posted(world, client_for, name, params, role, expected):
+    test_a_refused_form_is_refused_when_posted(world, client_for, name, params, role, expected)
+
+
+@pytest.mark.parametrize(
+    ("name", "role"),
+    [
+        ("coaching:participant_create", "adviser"),
+        ("portfolio:follow_up_new", "adviser"),
+        ("portfolio:group_list", "adviser"),
+        ("outcomes:indicators", "manager"),
+        ("participants:my_messages", "participant"),
+        ("participants:my_documents", "participant"),
+    ],
+)
+def test_the_forged_forms_of_the_review_are_valid(world, client_for, name, role):
+    test_the_forged_forms_are_valid(world, client_for, name, role)
+
+
+def test_the_evaluator_export_names_nobody(world, client_for):
+    client = client_for(world.evaluator)
+    for url in ("/outcomes/", "/outcomes/export/participants.csv", "/outcomes/export/indicators.csv"):
+        response = client.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert response.status_code == 200, url
+        assert b"Yusuf" not in body and b"Amal" not in body, url
+        assert world.adviser.last_name.encode() not in body, url
+
+
+# --- end of the review (branch: hardening) ---------------------------------------------------------

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from coaching.errors import DomainError, NotAllowed
 from neem import access
+from neem.csp import allow_stripe
 
 from .. import selectors
 from .. import services as loan_services
@@ -77,17 +78,20 @@ def pay_card(request, pk: int, payment_pk: int):
         intent_status = intent.status if intent else ""
         if intent and intent.status in ("requires_payment_method", "requires_confirmation", "requires_action"):
             client_secret = intent.client_secret
-    return render(
-        request,
-        "loans/pay_card.html",
-        {
-            "loan": loan,
-            "payment": payment,
-            "client_secret": client_secret,
-            "intent_status": intent_status,
-            "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
-            "stripe_js_url": settings.STRIPE_JS_URL,
-        },
+    # Only this page loads Stripe.js, so only its Content-Security-Policy names Stripe's origin.
+    return allow_stripe(
+        render(
+            request,
+            "loans/pay_card.html",
+            {
+                "loan": loan,
+                "payment": payment,
+                "client_secret": client_secret,
+                "intent_status": intent_status,
+                "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+                "stripe_js_url": settings.STRIPE_JS_URL,
+            },
+        )
     )
 
 

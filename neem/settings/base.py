@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "neem.csp.ContentSecurityPolicyMiddleware",
+    "neem.middleware.RefuseNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "neem.middleware.LocaleMiddleware",
@@ -176,9 +178,22 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_ADAPTER = "neem.adapters.AccountAdapter"
+# allauth's own limits are the only login throttle (README, "Security"): they count in the cache, so
+# production needs a shared CACHE_URL (Redis) for the counts to hold across gunicorn workers.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
-    "reset_password": "20/m/ip,5/m/key",
+    # Failed logins: 5 per 5 minutes per account stops guessing one password, and a lock-out an
+    # attacker causes lasts minutes, not a day; 20 a minute per address leaves room for a coaching
+    # session whose participants share one Wi-Fi address and mistype. allauth counts failed TOTP
+    # codes under this limit too.
+    "login_failed": "20/m/ip,5/5m/key",
+    # Successful logins: a cohort of 30-40 logging in together from one venue.
+    "login": "60/m/ip",
+    # Password-reset e-mails: 3 an hour to one address, so the form cannot be used to flood her inbox.
+    "reset_password": "20/m/ip,3/h/key",
+    "reset_password_from_key": "20/m/ip",
+    # Re-entering the password before changing the TOTP device or e-mail: as allauth, per user.
+    "reauthenticate": "10/m/user",
+    "change_password": "5/m/user",
 }
 # Participants join through an invitation or a workshop sign-up, not an open form.
 NEEM_OPEN_SIGNUP = env.bool("NEEM_OPEN_SIGNUP", default=False)
@@ -204,6 +219,14 @@ WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 # Every image needs its alt text (Wagtail's "description" field, made required by this form).
 WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.forms.ImageForm"
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Passwords and e-mail addresses are changed and reset through allauth (its rate limits, re-entering
+# the password, verified addresses), not Wagtail's own account forms; no staff e-mail hashes to
+# Gravatar, no call home for Wagtail's update check (and no outside origin in the CSP).
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 
 # --- Caches and sessions -----------------------------------------------------------------------
@@ -215,7 +238,15 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Upload limits. A request body other than files is refused (400) beyond 5 MB; uploaded files are
+# kept in memory up to 2.5 MB and streamed to a temporary file beyond; at most 20 files and 2,000 fields
+# in one request. Each upload form has its own limit on top: documents NEEM_DOCUMENT_MAX_BYTES,
+# curriculum files NEEM_CURRICULUM_FILE_MAX_BYTES, the participant import 2 MB, Wagtail images
+# WAGTAILIMAGES_MAX_UPLOAD_SIZE. The proxy in front caps the whole request (README, "Security").
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 # --- Background tasks (django-tasks backport; `manage.py db_worker` runs them) ------------------
 # Wagtail's own tasks (reference index, file clean-up) use this backend too: the worker runs them.
@@ -228,6 +259,7 @@ SMS_BACKEND = env("SMS_BACKEND", default="participants.sms.ConsoleBackend")
 SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN", default="")
 NEEM_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+NEEM_CURRICULUM_FILE_MAX_BYTES = 20 * 1024 * 1024
 NEEM_CHECK_IN_LINK_DAYS = 60
 
 # --- Neem --------------------------------------------------------------------------------------

@@ -18,6 +18,9 @@ tune_sqlite(DATABASES)
 NEEM_ENFORCE_STAFF_MFA = env.bool("NEEM_ENFORCE_STAFF_MFA", default=True)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Neem runs behind one TLS proxy that appends the client's address to X-Forwarded-For: allauth's
+# per-address login limits must count the client, not the proxy (else one address for everybody).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=1)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
