@@ -682,15 +682,18 @@ def repayment_create(request, loan_id: Id, payload: s.RepaymentIn, idempotency_k
                 ) from None
             return Status(record.status, record.response)
         data = form.cleaned_data
-        entry = loan_services.repayment_record(
-            by=request.user,
-            loan_id=loan.pk,
-            amount=data["amount"],
-            on=data["on"],
-            method=data["method"],
-            external_reference=data["reference"] or None,
-        )
-        if entry.loan_id != loan.pk or entry.kind != EntryKind.REPAYMENT:
+        try:
+            entry = loan_services.repayment_record(
+                by=request.user,
+                loan_id=loan.pk,
+                amount=data["amount"],
+                on=data["on"],
+                method=data["method"],
+                external_reference=data["reference"] or None,
+            )
+        except loan_services.ReferenceUsed:
+            entry = None
+        if entry is None or entry.loan_id != loan.pk or entry.kind != EntryKind.REPAYMENT:
             raise ApiError(
                 409,
                 "reference_used",

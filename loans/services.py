@@ -463,10 +463,14 @@ def repayment_record(
     return entry
 
 
+class ReferenceUsed(Refused):
+    """The payment reference belongs to a payment on another loan."""
+
+
 def _same_loan(existing: LedgerEntry, loan_id: int) -> LedgerEntry:
     """A reference already recorded is the same payment again, unless it was recorded on another loan."""
     if existing.loan_id != loan_id:
-        raise Refused(_("This payment reference is already recorded on another loan. Nothing was recorded."))
+        raise ReferenceUsed(_("This payment reference is already recorded on another loan. Nothing was recorded."))
     return existing
 
 

@@ -236,7 +236,7 @@ INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(?
 EVENT_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
 STYLE_ATTRIBUTE = re.compile(r"<[^>]+\sstyle\s*=", re.I)
 # Templates rendered only into PDFs by WeasyPrint, never served to a browser.
-PDF_ONLY = re.compile(r"_pdf\.html$|pdf_base\.html$")
+PDF_ONLY = re.compile(r"_pdf\.html$|pdf_base\.html$|pdf_fonts\.html$")
 
 
 def test_no_template_served_to_a_browser_has_inline_script_handlers_or_styles():
