@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("portfolio.urls")),
     path("", include("outcomes.urls")),
     path("", include("participants.urls")),
+    path("", include("perf.urls")),
 ]
 
 if settings.DEBUG:

@@ -602,6 +602,12 @@ EXPECTED |= {
 }
 
 
+# --- bench (branch bench): the empty page `manage.py bench` measures the others against ---------------
+EXPECTED |= {
+    "perf:empty": row(200),
+}
+
+
 def _outcomes_indicator(w) -> int:
     from outcomes.models import Indicator
 

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "outcomes",
     "participants",
     "cms",
+    "perf",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
