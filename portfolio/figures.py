@@ -131,8 +131,18 @@ def _grouped(qs: QuerySet, key: str | None, **aggregates) -> dict:
 def compute(loans: QuerySet[Loan], *, as_of: date, period_from: date, by: str | None = None) -> dict:
     """The figures for `loans` (a queryset, used as a subquery), whole or grouped by a dimension.
 
-    Returns {group id (None when not grouped): Figures}.
+    Returns {group id (None when not grouped): Figures}. Cached until the next write (perf.figcache).
     """
+    from perf import figcache
+
+    return figcache.cached(
+        "portfolio",
+        (figcache.queryset_key(loans), as_of, period_from, by),
+        lambda: _compute(loans, as_of=as_of, period_from=period_from, by=by),
+    )
+
+
+def _compute(loans: QuerySet[Loan], *, as_of: date, period_from: date, by: str | None = None) -> dict:
     dim = DIMENSIONS[by] if by else None
     via_loan = f"loan__{dim}" if dim else None
     period = (period_from, as_of)
@@ -148,8 +158,9 @@ def compute(loans: QuerySet[Loan], *, as_of: date, period_from: date, by: str | 
         LedgerEntry.objects.filter(loan__in=loans),
         via_loan,
         outstanding=Sum("principal", filter=by_then),
-        par30=Sum("principal", filter=by_then & Q(Exists(_late_instalments(as_of, 30).filter(loan=OuterRef("loan"))))),
-        par90=Sum("principal", filter=by_then & Q(Exists(_late_instalments(as_of, 90).filter(loan=OuterRef("loan"))))),
+        # The set of late loans is one subquery, hashed once, not a correlated EXISTS per ledger entry.
+        par30=Sum("principal", filter=by_then & Q(loan_id__in=_late_instalments(as_of, 30).values("loan_id"))),
+        par90=Sum("principal", filter=by_then & Q(loan_id__in=_late_instalments(as_of, 90).values("loan_id"))),
         opening=Sum("principal", filter=Q(value_date__lt=period_from)),
         written_off=Sum("principal", filter=Q(kind=EntryKind.WRITE_OFF, value_date__range=period)),
     )

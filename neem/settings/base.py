@@ -111,6 +111,10 @@ def tune_sqlite(databases: dict) -> None:
         else:
             db.setdefault("CONN_MAX_AGE", 60)
             db.setdefault("CONN_HEALTH_CHECKS", True)
+        if db["ENGINE"] == "django.db.backends.postgresql":
+            # JIT compilation costs a second or more on the aggregate queries of the figures pages and
+            # pays off only on long analytical queries (manage.py bench).
+            db.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 
 
 tune_sqlite(DATABASES)
@@ -200,6 +204,9 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 
 # --- Caches and sessions -----------------------------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Aggregate figures (portfolio, outcomes dashboard) are cached this long at most; any committed write makes
+# them stale at once (perf/figcache.py). 0 turns the cache off.
+NEEM_FIGURE_CACHE_SECONDS = env.int("NEEM_FIGURE_CACHE_SECONDS", default=600)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -16,6 +16,8 @@ STORAGES = {
 }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 SMS_BACKEND = "participants.sms.LocmemBackend"
+# Tests read figures right after writing them inside one transaction (no commit, so no cache bump).
+NEEM_FIGURE_CACHE_SECONDS = 0
 NEEM_BASE_URL = "http://testserver"
 WHITENOISE_AUTOREFRESH = True
 SECRET_KEY = env("SECRET_KEY", default="test-only-not-secret-neem-0123456789abcdefghijklmnopqrstuvwxyz")
