@@ -13,12 +13,14 @@ saved row in the same transaction (a ledger entry, a timeline event), which bump
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
+from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -39,9 +41,18 @@ def _watched(sender) -> bool:
     return meta.app_label in WATCHED_APPS
 
 
+# The counter read once per request and thread (cleared when a request starts and after a bump).
+_seen = threading.local()
+
+
+def _forget(**kwargs) -> None:
+    _seen.value = None
+
+
 def bump() -> None:
     from .models import DataVersion
 
+    _forget()
     updated = DataVersion.objects.filter(name=COUNTER).update(value=F("value") + 1)
     if not updated:
         DataVersion.objects.get_or_create(name=COUNTER, defaults={"value": 1})
@@ -61,12 +72,18 @@ def connect() -> None:
     post_save.connect(_changed, dispatch_uid="perf-figcache-save")
     post_delete.connect(_changed, dispatch_uid="perf-figcache-delete")
     m2m_changed.connect(_changed, dispatch_uid="perf-figcache-m2m")
+    request_started.connect(_forget, dispatch_uid="perf-figcache-request")
+    request_finished.connect(_forget, dispatch_uid="perf-figcache-request-end")
 
 
 def version() -> int:
     from .models import DataVersion
 
-    return DataVersion.objects.filter(name=COUNTER).values_list("value", flat=True).first() or 0
+    value = getattr(_seen, "value", None)
+    if value is None:
+        value = DataVersion.objects.filter(name=COUNTER).values_list("value", flat=True).first() or 0
+        _seen.value = value
+    return value
 
 
 def cached(name: str, parts: tuple, compute: Callable[[], T]) -> T:

@@ -145,8 +145,12 @@ class Command(BaseCommand):
             self.print_table(result)
 
     def time_page(self, client: Client, url: str, runs: int, warmup: int, secure: bool, name: str):
-        for _ in range(warmup):
+        cold_ms = None
+        for i in range(warmup):
+            start = time.perf_counter()
             self.get(client, url, secure)
+            if i == 0:
+                cold_ms = (time.perf_counter() - start) * 1000
         with CaptureQueriesContext(connection) as captured:
             self.get(client, url, secure)
         queries = len(captured.captured_queries)
@@ -155,7 +159,8 @@ class Command(BaseCommand):
             start = time.perf_counter()
             self.get(client, url, secure)
             samples.append((time.perf_counter() - start) * 1000)
-        self.log(f"  {name}: median {statistics.median(samples):.1f} ms, {queries} queries")
+        first = f", first request {cold_ms:.0f} ms" if cold_ms is not None else ""
+        self.log(f"  {name}: median {statistics.median(samples):.1f} ms, {queries} queries{first}")
         return samples, queries
 
     def get(self, client: Client, url: str, secure: bool):
