@@ -13,3 +13,15 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} v{self.value}"
+
+
+class TaskRun(models.Model):
+    """One run of the `perf.tasks.probe` job: lets operators (and the scale-out test) see that each job
+    queued for several `db_worker` processes runs exactly once."""
+
+    key = models.CharField(max_length=80, db_index=True)
+    pid = models.PositiveIntegerField()
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.key} by {self.pid}"

@@ -161,6 +161,36 @@ PRIVATE_STORAGE = {
 }
 STORAGES["private"] = PRIVATE_STORAGE
 
+
+def s3_storages(bucket: str) -> dict:
+    """Uploads on S3-compatible object storage (django-storages), so several app servers share them.
+
+    Public media under `media/`, participants' documents under `private/` (never public: served through the
+    checking view, or by short-lived signed URLs). Credentials come from boto3's usual places
+    (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or an instance role); AWS_S3_ENDPOINT_URL points at MinIO,
+    Ceph, Scaleway, ...
+    """
+    common = {
+        "bucket_name": bucket,
+        "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env("AWS_S3_REGION_NAME", default="") or None,
+        "default_acl": None,  # the bucket's policy decides (private)
+        "querystring_auth": True,
+        "querystring_expire": 300,
+        "file_overwrite": False,
+    }
+    backend = "storages.backends.s3.S3Storage"
+    return {
+        "default": {"BACKEND": backend, "OPTIONS": {**common, "location": "media"}},
+        "private": {"BACKEND": backend, "OPTIONS": {**common, "location": "private"}},
+    }
+
+
+NEEM_S3_BUCKET = env("NEEM_S3_BUCKET", default="")
+if NEEM_S3_BUCKET:
+    STORAGES.update(s3_storages(NEEM_S3_BUCKET))
+    PRIVATE_STORAGE = STORAGES["private"]
+
 # --- Accounts (django-allauth) -----------------------------------------------------------------
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
