@@ -17,6 +17,7 @@ from coaching import selectors as case_selectors
 from coaching.errors import DomainError, NotAllowed
 from loans.models import LoanProduct
 from neem import access
+from perf import figcache
 
 from . import figures, selectors, services
 from .forms import (
@@ -65,12 +66,14 @@ def portfolio(request):
     regions = access.managed_regions(user).order_by("name")
     programmes = scope.manager_programmes | frozenset(scope.region_programme[r] for r in scope.lead_regions)
     products = LoanProduct.objects.filter(programme__in=programmes).order_by("name")
-    advisers = (
-        get_user_model()
-        .objects.filter(assigned_cases__loans__in=selectors.portfolio_loans(user))
-        .distinct()
-        .order_by("first_name", "last_name")
+    # Who has lent: a scan of every loan, so cached until the next write (perf.figcache).
+    all_loans = selectors.portfolio_loans(user)
+    adviser_ids = figcache.cached(
+        "portfolio.advisers",
+        (figcache.queryset_key(all_loans),),
+        lambda: sorted(pk for pk in all_loans.order_by().values_list("case__adviser_id", flat=True).distinct() if pk),
     )
+    advisers = get_user_model().objects.filter(pk__in=adviser_ids).order_by("first_name", "last_name")
     form = PortfolioForm(request.GET or None, regions=regions, products=products, advisers=advisers)
     data = form.cleaned_data if form.is_bound and form.is_valid() else PortfolioForm.defaults()
     loans = selectors.portfolio_loans(
