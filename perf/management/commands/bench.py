@@ -105,18 +105,24 @@ class Command(BaseCommand):
                 client.force_login(user)
                 clients[user.pk] = client
             secure = settings.SECURE_SSL_REDIRECT if hasattr(settings, "SECURE_SSL_REDIRECT") else False
-            empty_samples = self.time_page(
-                clients[world.adviser.pk], reverse("perf:empty"), runs, warmup, secure, "empty"
-            )[0]
-            pages = {}
-            for name in PAGES:
+            urls["empty"] = (world.adviser, reverse("perf:empty"))
+            order = ["empty", *PAGES]
+            queries = {}
+            for name in order:  # warm up each page (the first request fills the figures cache) and count queries
                 user, url = urls[name]
-                samples, queries = self.time_page(clients[user.pk], url, runs, warmup, secure, name)
-                pages[name] = (samples, queries)
-            # The empty page again at the end, so drift of a shared machine shows in both halves.
-            empty_samples += self.time_page(clients[world.adviser.pk], reverse("perf:empty"), runs, 0, secure, "empty")[
-                0
-            ]
+                queries[name] = self.warm_up(clients[user.pk], url, warmup, secure, name)
+            # Timed round-robin, each round every page once, so a shared machine's drift hits all pages alike.
+            samples: dict[str, list[float]] = {name: [] for name in order}
+            for _ in range(runs):
+                for name in order:
+                    user, url = urls[name]
+                    start = time.perf_counter()
+                    self.get(clients[user.pk], url, secure)
+                    samples[name].append((time.perf_counter() - start) * 1000)
+            for name in order:
+                self.log(f"  {name}: median {statistics.median(samples[name]):.1f} ms, {queries[name]} queries")
+            empty_samples = samples.pop("empty")
+            pages = {name: (samples[name], queries[name]) for name in PAGES}
 
         self.log("engine: schedules per second on one core…")
         rate_12 = engine_rate(12, "months", engine_seconds)
@@ -147,24 +153,16 @@ class Command(BaseCommand):
         else:
             self.print_table(result)
 
-    def time_page(self, client: Client, url: str, runs: int, warmup: int, secure: bool, name: str):
-        cold_ms = None
+    def warm_up(self, client: Client, url: str, warmup: int, secure: bool, name: str) -> int:
+        """Untimed requests first (the first one's time goes to stderr); returns the page's query count."""
         for i in range(warmup):
             start = time.perf_counter()
             self.get(client, url, secure)
             if i == 0:
-                cold_ms = (time.perf_counter() - start) * 1000
+                self.log(f"  {name}: first request {(time.perf_counter() - start) * 1000:.0f} ms")
         with CaptureQueriesContext(connection) as captured:
             self.get(client, url, secure)
-        queries = len(captured.captured_queries)
-        samples = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            self.get(client, url, secure)
-            samples.append((time.perf_counter() - start) * 1000)
-        first = f", first request {cold_ms:.0f} ms" if cold_ms is not None else ""
-        self.log(f"  {name}: median {statistics.median(samples):.1f} ms, {queries} queries{first}")
-        return samples, queries
+        return len(captured.captured_queries)
 
     def get(self, client: Client, url: str, secure: bool):
         response = client.get(url, secure=secure)
