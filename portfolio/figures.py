@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     Count,
     DecimalField,
@@ -122,6 +123,27 @@ def _late_instalments(as_of: date, days: int) -> QuerySet[Instalment]:
     )
 
 
+def _late_loans(loans: QuerySet[Loan], as_of: date, days: int) -> Q:
+    """Entries of loans with an instalment more than `days` days late at `as_of`.
+
+    Not a correlated EXISTS per ledger entry (a million loops at scale), nor `IN (subquery)` inside the aggregate's
+    FILTER: PostgreSQL hashes that subquery only while it fits in work_mem, and at 600,000 instalments it rescans it
+    for every entry instead. On PostgreSQL the set of late loans is read once (cached until the next write) and
+    passed as a list, which PostgreSQL hashes; SQLite builds its ephemeral index for the subquery by itself.
+    """
+    late = _late_instalments(as_of, days).filter(loan__in=loans).values("loan_id")
+    if connection.vendor != "postgresql":
+        return Q(loan_id__in=late)
+    from perf import figcache
+
+    ids = figcache.cached(
+        "portfolio.late",
+        (figcache.queryset_key(loans), as_of, days),
+        lambda: sorted(set(late.values_list("loan_id", flat=True))),
+    )
+    return Q(loan_id__in=ids) if ids else Q(pk__isnull=True)
+
+
 def _grouped(qs: QuerySet, key: str | None, **aggregates) -> dict:
     if key is None:
         return {None: qs.aggregate(**aggregates)}
@@ -158,9 +180,8 @@ def _compute(loans: QuerySet[Loan], *, as_of: date, period_from: date, by: str |
         LedgerEntry.objects.filter(loan__in=loans),
         via_loan,
         outstanding=Sum("principal", filter=by_then),
-        # The set of late loans is one subquery, hashed once, not a correlated EXISTS per ledger entry.
-        par30=Sum("principal", filter=by_then & Q(loan_id__in=_late_instalments(as_of, 30).values("loan_id"))),
-        par90=Sum("principal", filter=by_then & Q(loan_id__in=_late_instalments(as_of, 90).values("loan_id"))),
+        par30=Sum("principal", filter=by_then & _late_loans(loans, as_of, 30)),
+        par90=Sum("principal", filter=by_then & _late_loans(loans, as_of, 90)),
         opening=Sum("principal", filter=Q(value_date__lt=period_from)),
         written_off=Sum("principal", filter=Q(kind=EntryKind.WRITE_OFF, value_date__range=period)),
     )
