@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -10,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -97,12 +100,29 @@ def portfolio(request):
         request,
         "portfolio/portfolio.html",
         {
+            **_breakdowns_cache(loans, period, names),
             "form": form,
             "figures": figures.portfolio_figures(loans, **period),
             "breakdowns": breakdowns,
             "currency": ", ".join(sorted({p.programme.currency for p in products.select_related("programme")})),
         },
     )
+
+
+def _breakdowns_cache(loans, period: dict, names: dict) -> dict:
+    """How long and under which key the rendered breakdown tables are cached: the figures' data version, the
+    loans, the period, the names shown and the language, so any of them changing renders afresh."""
+    seconds = getattr(settings, "NEEM_FIGURE_CACHE_SECONDS", 600)
+    if not seconds:
+        return {"breakdowns_seconds": 0, "breakdowns_key": ""}
+    parts = (
+        figcache.version(),
+        figcache.queryset_key(loans),
+        sorted(period.items()),
+        sorted((dim, sorted(values.items())) for dim, values in names.items()),
+        get_language(),
+    )
+    return {"breakdowns_seconds": seconds, "breakdowns_key": hashlib.sha256(repr(parts).encode()).hexdigest()}
 
 
 # --- Savings groups ------------------------------------------------------------------------------------
