@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check venv browser-deps migrate seed clean
+.PHONY: run test lint check venv browser-deps migrate seed clean load load-venv
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -51,3 +51,16 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var
+
+# Load and fault scripts (tests/load/, not part of `make test`): locust in its own venv, var/load-venv.
+LOAD_VENV := var/load-venv
+$(LOAD_VENV)/.installed: requirements-load.txt
+	test -x $(LOAD_VENV)/bin/pip || $(PYTHON) -m venv $(LOAD_VENV)
+	$(LOAD_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-load.txt
+	touch $@
+
+load-venv: $(LOAD_VENV)/.installed
+
+load: $(STAMP) load-venv
+	$(PY) tests/load/run_load.py
+	$(PY) tests/load/fault_repayments.py --reuse-database

@@ -46,6 +46,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("", include("banking.urls")),
     path("", include("privacy.urls")),
+    path("", include("perf.urls")),
 ]
 
 if settings.DEBUG:

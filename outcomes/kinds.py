@@ -257,6 +257,10 @@ class Kind:
     def always_share(self) -> bool:
         return self.money_share
 
+    def __reduce__(self):
+        # Pickled (cached figures, perf.figcache) as its code: the expressions hold lambdas.
+        return (_kind_named, (self.code,))
+
     def aggregates(self) -> dict[str, object]:
         if not self.available:
             return {}
@@ -460,6 +464,10 @@ KIND_LIST: list[Kind] = [
 ]
 
 KINDS: dict[str, Kind] = {kind.code: kind for kind in KIND_LIST}
+
+
+def _kind_named(code: str) -> Kind:
+    return KINDS[code]
 
 
 def kind_choices() -> list[tuple[str, str]]:

@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from perf import figcache
 
 from . import charts
 from .figures import (
@@ -79,7 +82,9 @@ def build(lens: Lens, filters: Filters, *, today: date, suppress: bool | None = 
     cases = cases_for(lens, filters)
     report = Report(lens=lens, filters=filters, today=today, suppress=suppress)
 
-    figures = compute(indicators, cases, today=today)
+    # The aggregates are cached until the next committed write (perf.figcache); labels depend on the language.
+    key = (figcache.queryset_key(cases), tuple(i.pk for i in indicators), today, get_language())
+    figures = figcache.cached("outcomes.compute", key, lambda: compute(indicators, cases, today=today))
     for indicator in indicators:
         result = figures[indicator.pk]
         hidden = suppress and result.suppressed
@@ -101,7 +106,11 @@ def build(lens: Lens, filters: Filters, *, today: date, suppress: bool | None = 
 
     period_end = filters.period_end(today)
     for code, label in DIMENSIONS.items():
-        groups = breakdown(indicators, cases, dimension=code, today=today, on=period_end)
+        groups = figcache.cached(
+            f"outcomes.breakdown.{code}",
+            (*key, period_end),
+            lambda code=code: breakdown(indicators, cases, dimension=code, today=today, on=period_end),
+        )
         report.breakdowns.append(
             Breakdown(
                 code=code,
@@ -117,7 +126,12 @@ def build(lens: Lens, filters: Filters, *, today: date, suppress: bool | None = 
             )
         )
 
-    series = trends(cases_for(lens, filters, with_period=False), end=period_end)
+    all_time = cases_for(lens, filters, with_period=False)
+    series = figcache.cached(
+        "outcomes.trends",
+        (figcache.queryset_key(all_time), period_end, get_language()),
+        lambda: trends(all_time, end=period_end),
+    )
     loans_per_month = dict(next(t for t in series if t.code == "loans").points)
     for trend in series:
         points = []
@@ -137,7 +151,7 @@ def build(lens: Lens, filters: Filters, *, today: date, suppress: bool | None = 
             }
         )
 
-    steps = funnel(cases)
+    steps = figcache.cached("outcomes.funnel", key, lambda: funnel(cases))
     for step in steps:
         hidden = suppress and _small(step.reached)
         report.funnel.append(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,11 +12,14 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from neem.params import positive_int
 from neem.pdf import render_pdf
+from perf import figcache
 
 from . import exports, services
 from .figures import AT_RISK_SHARE, CEILING_SLACK, SUPPRESS_BELOW
@@ -48,11 +54,14 @@ def _rules() -> dict:
 def dashboard(request):
     lens, form = _lens_and_filters(request)
     filters = form.filters()
-    report = build(lens, filters, today=timezone.localdate())
+    today = timezone.localdate()
+    # Built only when the template's cached fragment is not there (perf.figcache keys it to the data version).
+    report = SimpleLazyObject(lambda: build(lens, filters, today=today))
     return render(
         request,
         "outcomes/dashboard.html",
         {
+            **_report_cache(request, lens, today),
             "lens": lens,
             "form": form,
             "report": report,
@@ -61,6 +70,24 @@ def dashboard(request):
             "kinds": KIND_LIST,
         },
     )
+
+
+def _report_cache(request, lens: Lens, today) -> dict:
+    """How long and under which key the rendered report is cached: the figures' data version, the lens, the
+    filters, the day and the language, so any of them changing renders afresh."""
+    seconds = getattr(settings, "NEEM_FIGURE_CACHE_SECONDS", 600)
+    if not seconds:
+        return {"report_seconds": 0, "report_key": ""}
+    parts = (
+        figcache.version(),
+        lens.programme.pk,
+        lens.role,
+        sorted(lens.region_ids),
+        request.GET.urlencode(),
+        today,
+        get_language(),
+    )
+    return {"report_seconds": seconds, "report_key": hashlib.sha256(repr(parts).encode()).hexdigest()}
 
 
 def _filename(lens: Lens, stem: str, extension: str) -> str:

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     Count,
     DecimalField,
@@ -122,6 +123,27 @@ def _late_instalments(as_of: date, days: int) -> QuerySet[Instalment]:
     )
 
 
+def _late_loans(loans: QuerySet[Loan], as_of: date, days: int) -> Q:
+    """Entries of loans with an instalment more than `days` days late at `as_of`.
+
+    Not a correlated EXISTS per ledger entry (a million loops at scale), nor `IN (subquery)` inside the aggregate's
+    FILTER: PostgreSQL hashes that subquery only while it fits in work_mem, and at 600,000 instalments it rescans it
+    for every entry instead. On PostgreSQL the set of late loans is read once (cached until the next write) and
+    passed as a list, which PostgreSQL hashes; SQLite builds its ephemeral index for the subquery by itself.
+    """
+    late = _late_instalments(as_of, days).filter(loan__in=loans).values("loan_id")
+    if connection.vendor != "postgresql":
+        return Q(loan_id__in=late)
+    from perf import figcache
+
+    ids = figcache.cached(
+        "portfolio.late",
+        (figcache.queryset_key(loans), as_of, days),
+        lambda: sorted(set(late.values_list("loan_id", flat=True))),
+    )
+    return Q(loan_id__in=ids) if ids else Q(pk__isnull=True)
+
+
 def _grouped(qs: QuerySet, key: str | None, **aggregates) -> dict:
     if key is None:
         return {None: qs.aggregate(**aggregates)}
@@ -131,8 +153,18 @@ def _grouped(qs: QuerySet, key: str | None, **aggregates) -> dict:
 def compute(loans: QuerySet[Loan], *, as_of: date, period_from: date, by: str | None = None) -> dict:
     """The figures for `loans` (a queryset, used as a subquery), whole or grouped by a dimension.
 
-    Returns {group id (None when not grouped): Figures}.
+    Returns {group id (None when not grouped): Figures}. Cached until the next write (perf.figcache).
     """
+    from perf import figcache
+
+    return figcache.cached(
+        "portfolio",
+        (figcache.queryset_key(loans), as_of, period_from, by),
+        lambda: _compute(loans, as_of=as_of, period_from=period_from, by=by),
+    )
+
+
+def _compute(loans: QuerySet[Loan], *, as_of: date, period_from: date, by: str | None = None) -> dict:
     dim = DIMENSIONS[by] if by else None
     via_loan = f"loan__{dim}" if dim else None
     period = (period_from, as_of)
@@ -148,8 +180,8 @@ def compute(loans: QuerySet[Loan], *, as_of: date, period_from: date, by: str | 
         LedgerEntry.objects.filter(loan__in=loans),
         via_loan,
         outstanding=Sum("principal", filter=by_then),
-        par30=Sum("principal", filter=by_then & Q(Exists(_late_instalments(as_of, 30).filter(loan=OuterRef("loan"))))),
-        par90=Sum("principal", filter=by_then & Q(Exists(_late_instalments(as_of, 90).filter(loan=OuterRef("loan"))))),
+        par30=Sum("principal", filter=by_then & _late_loans(loans, as_of, 30)),
+        par90=Sum("principal", filter=by_then & _late_loans(loans, as_of, 90)),
         opening=Sum("principal", filter=Q(value_date__lt=period_from)),
         written_off=Sum("principal", filter=Q(kind=EntryKind.WRITE_OFF, value_date__range=period)),
     )

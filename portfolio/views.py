@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -10,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,6 +20,7 @@ from coaching import selectors as case_selectors
 from coaching.errors import DomainError, NotAllowed
 from loans.models import LoanProduct
 from neem import access
+from perf import figcache
 
 from . import figures, selectors, services
 from .forms import (
@@ -65,12 +69,14 @@ def portfolio(request):
     regions = access.managed_regions(user).order_by("name")
     programmes = scope.manager_programmes | frozenset(scope.region_programme[r] for r in scope.lead_regions)
     products = LoanProduct.objects.filter(programme__in=programmes).order_by("name")
-    advisers = (
-        get_user_model()
-        .objects.filter(assigned_cases__loans__in=selectors.portfolio_loans(user))
-        .distinct()
-        .order_by("first_name", "last_name")
+    # Who has lent: a scan of every loan, so cached until the next write (perf.figcache).
+    all_loans = selectors.portfolio_loans(user)
+    adviser_ids = figcache.cached(
+        "portfolio.advisers",
+        (figcache.queryset_key(all_loans),),
+        lambda: sorted(pk for pk in all_loans.order_by().values_list("case__adviser_id", flat=True).distinct() if pk),
     )
+    advisers = get_user_model().objects.filter(pk__in=adviser_ids).order_by("first_name", "last_name")
     form = PortfolioForm(request.GET or None, regions=regions, products=products, advisers=advisers)
     data = form.cleaned_data if form.is_bound and form.is_valid() else PortfolioForm.defaults()
     loans = selectors.portfolio_loans(
@@ -94,12 +100,29 @@ def portfolio(request):
         request,
         "portfolio/portfolio.html",
         {
+            **_breakdowns_cache(loans, period, names),
             "form": form,
             "figures": figures.portfolio_figures(loans, **period),
             "breakdowns": breakdowns,
             "currency": ", ".join(sorted({p.programme.currency for p in products.select_related("programme")})),
         },
     )
+
+
+def _breakdowns_cache(loans, period: dict, names: dict) -> dict:
+    """How long and under which key the rendered breakdown tables are cached: the figures' data version, the
+    loans, the period, the names shown and the language, so any of them changing renders afresh."""
+    seconds = getattr(settings, "NEEM_FIGURE_CACHE_SECONDS", 600)
+    if not seconds:
+        return {"breakdowns_seconds": 0, "breakdowns_key": ""}
+    parts = (
+        figcache.version(),
+        figcache.queryset_key(loans),
+        sorted(period.items()),
+        sorted((dim, sorted(values.items())) for dim, values in names.items()),
+        get_language(),
+    )
+    return {"breakdowns_seconds": seconds, "breakdowns_key": hashlib.sha256(repr(parts).encode()).hexdigest()}
 
 
 # --- Savings groups ------------------------------------------------------------------------------------

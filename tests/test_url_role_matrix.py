@@ -678,6 +678,10 @@ EXPECTED |= {
     "banking:ledger_export": row(403, manager=200),
 }
 # --- end of banking ----------------------------------------------------------------------------------
+# --- bench (branch bench): the empty page `manage.py bench` measures the others against ---------------
+EXPECTED |= {
+    "perf:empty": row(200),
+}
 
 
 def _outcomes_indicator(w) -> int:

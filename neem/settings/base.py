@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "banking",
     "privacy",
     "cms",
+    "perf",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -118,6 +119,10 @@ def tune_sqlite(databases: dict) -> None:
         else:
             db.setdefault("CONN_MAX_AGE", 60)
             db.setdefault("CONN_HEALTH_CHECKS", True)
+        if db["ENGINE"] == "django.db.backends.postgresql":
+            # JIT compilation costs a second or more on the aggregate queries of the figures pages and
+            # pays off only on long analytical queries (manage.py bench).
+            db.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 
 
 tune_sqlite(DATABASES)
@@ -166,6 +171,36 @@ PRIVATE_STORAGE = {
     "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": "/no-public-url/"},
 }
 STORAGES["private"] = PRIVATE_STORAGE
+
+
+def s3_storages(bucket: str) -> dict:
+    """Uploads on S3-compatible object storage (django-storages), so several app servers share them.
+
+    Public media under `media/`, participants' documents under `private/` (never public: served through the
+    checking view, or by short-lived signed URLs). Credentials come from boto3's usual places
+    (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or an instance role); AWS_S3_ENDPOINT_URL points at MinIO,
+    Ceph, Scaleway, ...
+    """
+    common = {
+        "bucket_name": bucket,
+        "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env("AWS_S3_REGION_NAME", default="") or None,
+        "default_acl": None,  # the bucket's policy decides (private)
+        "querystring_auth": True,
+        "querystring_expire": 300,
+        "file_overwrite": False,
+    }
+    backend = "storages.backends.s3.S3Storage"
+    return {
+        "default": {"BACKEND": backend, "OPTIONS": {**common, "location": "media"}},
+        "private": {"BACKEND": backend, "OPTIONS": {**common, "location": "private"}},
+    }
+
+
+NEEM_S3_BUCKET = env("NEEM_S3_BUCKET", default="")
+if NEEM_S3_BUCKET:
+    STORAGES.update(s3_storages(NEEM_S3_BUCKET))
+    PRIVATE_STORAGE = STORAGES["private"]
 
 # --- Accounts (django-allauth) -----------------------------------------------------------------
 LOGIN_URL = "account_login"
@@ -231,6 +266,9 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 
 # --- Caches and sessions -----------------------------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Aggregate figures (portfolio, outcomes dashboard) are cached this long at most; any committed write makes
+# them stale at once (perf/figcache.py). 0 turns the cache off.
+NEEM_FIGURE_CACHE_SECONDS = env.int("NEEM_FIGURE_CACHE_SECONDS", default=600)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

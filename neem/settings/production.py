@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, PRIVATE_STORAGE, env, tune_sqlite
+from .base import DATABASES, NEEM_S3_BUCKET, PRIVATE_STORAGE, env, s3_storages, tune_sqlite
 
 for _name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
     if not env.str(_name, default=""):
@@ -32,6 +32,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     "private": PRIVATE_STORAGE,
 }
+if NEEM_S3_BUCKET:  # several app servers: uploads on S3-compatible storage (base.s3_storages)
+    STORAGES.update(s3_storages(NEEM_S3_BUCKET))
 SMS_BACKEND = env("SMS_BACKEND", default="participants.sms.HttpGatewayBackend")
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 if env.str("EMAIL_URL", default=""):

@@ -14,8 +14,14 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    # The scale-out test queues jobs here for two `db_worker --backend database` processes.
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
 SMS_BACKEND = "participants.sms.LocmemBackend"
+# Tests read figures right after writing them inside one transaction (no commit, so no cache bump).
+NEEM_FIGURE_CACHE_SECONDS = 0
 NEEM_BASE_URL = "http://testserver"
 WHITENOISE_AUTOREFRESH = True
 SECRET_KEY = env("SECRET_KEY", default="test-only-not-secret-neem-0123456789abcdefghijklmnopqrstuvwxyz")

@@ -38,8 +38,9 @@ def test_query_count_does_not_grow_with_the_number_of_loans():
         loans.append(loan.pk)
     three = _count_queries(Loan.objects.filter(pk__in=loans[:3]))
     twelve = _count_queries(Loan.objects.filter(pk__in=loans))
-    # Four aggregate queries per computation, whole or grouped.
-    assert three == twelve == 8
+    # Four aggregate queries per computation, whole or grouped; on PostgreSQL two more read the late loans for
+    # PAR30 and PAR90 (cached in production until the next write: portfolio.figures._late_loans).
+    assert three == twelve == (12 if connection.vendor == "postgresql" else 8)
 
 
 def test_the_portfolio_page_takes_the_same_queries_for_one_loan_as_for_three(client, django_assert_max_num_queries):
