@@ -144,7 +144,7 @@ def savings_withdraw(*, by, group_id: int, case_id: int, amount: Decimal, on: da
 
 def savings_reverse(*, by, entry_id: int, reason: str) -> SavingsEntry:
     """Undo a mistaken entry with its negation; refused if that would take the member below zero."""
-    reason = (reason or "").strip()
+    reason = (reason or "").replace("\x00", "").strip()  # PostgreSQL refuses NUL in text
     if not reason:
         raise Refused(_("Give the reason for the reversal."))
     with transaction.atomic():
