@@ -8,34 +8,13 @@ from privacy.erasure import ERASED, rows, scrub_model, set_model
 from privacy.registry import register_eraser, register_exporter
 
 from .curriculum_models import ItemCheck, ModuleProgress
+from .forms import PARTICIPANT_FIELDS
 from .mentoring_models import MentorMeeting
 from .models import CaseEvent, CaseFile, NextAction, Note, Participant
 from .session_models import Attendance, Session
 
-PERSON_FIELDS = [
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "date_of_birth",
-    "gender",
-    "country_of_birth",
-    "foreign_background",
-    "residence_permit",
-    "languages",
-    "preferred_language",
-    "needs_interpreter",
-    "education",
-    "employment_status",
-    "months_unemployed",
-    "household_adults",
-    "household_children",
-    "household_income",
-    "referral_source",
-    "consent_given_at",
-    "consent_text_version",
-    "created_at",
-]
+# What her own record holds: what the registration form asks, and when and to which text she consented.
+PERSON_FIELDS = [*PARTICIPANT_FIELDS, "consent_given_at", "consent_text_version", "created_at"]
 
 
 def export_person(participant, cases):
