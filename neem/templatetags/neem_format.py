@@ -36,6 +36,24 @@ def amount_text(value, currency: str = "") -> str:
 
 
 @register.filter
+def local_date(value) -> str:
+    """A date (or an ISO date string, as reminders carry them through the task queue) in the active language's
+    own format, e.g. "1 december 2026" in Swedish."""
+    from datetime import date as date_type
+
+    from django.utils import formats as django_formats
+
+    if isinstance(value, str):
+        try:
+            value = date_type.fromisoformat(value)
+        except ValueError:
+            return value
+    if not value:
+        return ""
+    return django_formats.date_format(value, "DATE_FORMAT")
+
+
+@register.filter
 def ltr(value) -> str:
     """A phone number, IBAN or reference: left to right whatever the page's direction."""
     if value in (None, ""):
