@@ -39,6 +39,7 @@ from loans.models import (
     LoanProduct,
     LoanStatus,
 )
+from loans.reference import new_reference
 from neem.models import Membership, Programme, Region, Role, User
 
 PASSWORD = "bench-password-2026"  # noqa: S105 - a throw-away password for the benchmark's own users
@@ -396,6 +397,7 @@ def _history(w: Writer, model, rows: list[dict], exclude: frozenset | set = froz
 def _loans(w: Writer, rnd: random.Random, borrower_cases: list[int], case_of: dict, product, today: date) -> None:
     n = len(borrower_cases)
     app_ids, loan_ids = w.ids(LoanApplication, n), w.ids(Loan, n)
+    references: set[str] = set(Loan.objects.values_list("payment_reference", flat=True))
     apps, loans, instalments, entries, allocations = [], [], [], [], []
     # Instalments, entries and allocations are written after their ids are known; reserve generously.
     inst_next = w.ids(Instalment, 0).start
@@ -509,6 +511,7 @@ def _loans(w: Writer, rnd: random.Random, borrower_cases: list[int], case_of: di
                 "schedule_version": 1,
                 "apr": schedule.apr,
                 "closed_on": schedule.installments[-1].due_date if paid_all else None,
+                "payment_reference": _unique_reference(references),
             }
         )
     w.next_ids[Instalment], w.next_ids[LedgerEntry], w.next_ids[Allocation] = inst_next, entry_next, alloc_next
@@ -517,3 +520,12 @@ def _loans(w: Writer, rnd: random.Random, borrower_cases: list[int], case_of: di
     w.write(Instalment, instalments)
     w.write(LedgerEntry, entries)
     w.write(Allocation, allocations)
+
+
+def _unique_reference(taken: set[str]) -> str:
+    """A payment reference as every loan gets one (loans.reference), unique among those written and present."""
+    while True:
+        reference = new_reference()
+        if reference not in taken:
+            taken.add(reference)
+            return reference
