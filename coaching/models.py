@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
@@ -442,7 +443,13 @@ class NextAction(models.Model):
         verbose_name = _("next action")
         verbose_name_plural = _("next actions")
         ordering = ["done_at", "due_date", "id"]
-        indexes = [models.Index(fields=["case", "done_at", "due_date"])]
+        indexes = [
+            models.Index(fields=["case", "done_at", "due_date"]),
+            # Open actions only (manage.py bench): a case's earliest due date (the caseload's sort) and an
+            # adviser's own list in due order (the caseload's "My next actions", the Today page).
+            models.Index(fields=["case", "due_date"], condition=Q(done_at__isnull=True), name="nextaction_open_case"),
+            models.Index(fields=["owner", "due_date"], condition=Q(done_at__isnull=True), name="nextaction_open_owner"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_tasks",
     "django_tasks_db",
+    "django.forms",  # Django's widget templates for FORM_RENDERER
     "ninja",  # the REST API's Swagger UI from its own static files (no CDN)
 ]
 
@@ -82,6 +83,10 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
+
+# Widgets render with the project's template engine, so templates/django/forms/ can override Django's widget
+# templates (a leaner select: manage.py bench); "django.forms" in INSTALLED_APPS provides the rest.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "neem.urls"
 WSGI_APPLICATION = "neem.wsgi.application"
