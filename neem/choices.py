@@ -26,7 +26,7 @@ def _labels(field) -> dict:
     cached = getattr(field, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    labels = {value: label for value, label in field.flatchoices}
+    labels = dict(field.flatchoices)  # hashes the values only: the labels stay lazy
     if not isinstance(field.choices, CallableChoiceIterator):
         setattr(field, _CACHE_ATTR, labels)
     return labels
