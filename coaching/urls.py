@@ -9,6 +9,7 @@ app_name = "coaching"
 urlpatterns = [
     path("cases/", views.CaseloadView.as_view(), name="caseload"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/record/", views.case_record, name="case_record"),
     path("cases/<int:pk>/transition/", views.case_transition, name="case_transition"),
     path("cases/<int:pk>/eligibility/", views.case_check_eligibility, name="case_check_eligibility"),
     path("cases/<int:pk>/assign/", views.case_assign, name="case_assign"),

@@ -94,18 +94,23 @@ class CaseloadView(LoginRequiredMixin, TemplateView):
         }
 
 
+NOTES_ON_CASE_PAGE = 5
+TIMELINE_ON_CASE_PAGE = 10
+
+
 @login_required
 def case_detail(request, pk: int):
+    """The case page: who she is, where the case stands, what is next, the latest notes and timeline entries.
+
+    Every note, the whole timeline and who changed what are on the case record (`case_record`): a case with a
+    long history does not make every visit to its page slower (manage.py bench).
+    """
     case = selectors.case_for_page(request.user, pk)
     user = request.user
     can_work = access.can_work_on_case(user, case)
-    notes = case.notes.select_related("author", "corrects")
-    if not access.can_read_confidential(user, case):
-        notes = notes.filter(confidential=False)
-    history = case.history.select_related("history_user")[:50]
-    participant_history = case.participant.history.select_related("history_user")[:50]
+    notes = list(_notes(user, case)[: NOTES_ON_CASE_PAGE + 1])
+    events = list(selectors.timeline(case, limit=TIMELINE_ON_CASE_PAGE + 1))
     sees_sensitive = access.can_see_sensitive(user, case)
-    hidden = () if sees_sensitive else Participant.SENSITIVE_FIELDS
     personal_data_accessed.send(sender=__name__, user=user, case=case, action="view")
     return render(
         request,
@@ -122,9 +127,41 @@ def case_detail(request, pk: int):
             "transition_form": TransitionForm(),
             "note_form": NoteForm(),
             "action_form": NextActionForm(),
-            "notes": notes[:50],
+            "notes": notes[:NOTES_ON_CASE_PAGE],
+            "notes_more": len(notes) > NOTES_ON_CASE_PAGE,
             "actions": case.next_actions.select_related("owner"),
-            **_timeline(request, case),
+            "events": events[:TIMELINE_ON_CASE_PAGE],
+            "timeline_more": len(events) > TIMELINE_ON_CASE_PAGE,
+            "sees_sensitive": sees_sensitive,
+            "can_open_personal_data": can_work
+            or access.can_export_personal_data(user, case)
+            or access.can_erase_personal_data(user, case),
+        },
+    )
+
+
+RECORD_NOTES = 500
+
+
+@login_required
+def case_record(request, pk: int):
+    """The case record: every note (the latest 500), the whole timeline (the latest 200 entries) and who changed
+    what, for the people who may read the case."""
+    case = selectors.case_for_page(request.user, pk)
+    user = request.user
+    history = case.history.select_related("history_user")[:50]
+    participant_history = case.participant.history.select_related("history_user")[:50]
+    hidden = () if access.can_see_sensitive(user, case) else Participant.SENSITIVE_FIELDS
+    personal_data_accessed.send(sender=__name__, user=user, case=case, action="view")
+    return render(
+        request,
+        "coaching/case_record.html",
+        {
+            "case": case,
+            "participant": case.participant,
+            "can_work": access.can_work_on_case(user, case),
+            "notes": _notes(user, case)[:RECORD_NOTES],
+            "events": list(selectors.timeline(case)),
             "changes": sorted(
                 _changes(history)
                 + _changes(participant_history, hidden=hidden)
@@ -136,24 +173,16 @@ def case_detail(request, pk: int):
                 key=lambda change: change["at"],
                 reverse=True,
             ),
-            "sees_sensitive": sees_sensitive,
-            "can_open_personal_data": can_work
-            or access.can_export_personal_data(user, case)
-            or access.can_erase_personal_data(user, case),
         },
     )
 
 
-TIMELINE_PAGE = 50
-
-
-def _timeline(request, case) -> dict:
-    """The latest timeline entries (all of them, up to the selector's limit, with ?timeline=all): a long
-    timeline no longer makes every visit to the case page slower (manage.py bench)."""
-    if request.GET.get("timeline") == "all":
-        return {"events": list(selectors.timeline(case)), "timeline_more": False}
-    events = list(selectors.timeline(case, limit=TIMELINE_PAGE + 1))
-    return {"events": events[:TIMELINE_PAGE], "timeline_more": len(events) > TIMELINE_PAGE}
+def _notes(user, case):
+    """The case's notes, newest first; confidential ones only for those who may read them."""
+    notes = case.notes.select_related("author", "corrects")
+    if not access.can_read_confidential(user, case):
+        notes = notes.filter(confidential=False)
+    return notes
 
 
 def _changes(records, *, hidden=(), skip_relations: bool = False) -> list[dict]:

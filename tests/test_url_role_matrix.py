@@ -343,6 +343,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     # Case files.
     "coaching:caseload": row(403, other_adviser=200, **CASE_READERS),
     "coaching:case_detail": row(404, **CASE_READERS),
+    "coaching:case_record": row(404, **CASE_READERS),
     "coaching:case_transition": row(404, **CASE_WORKERS),
     "coaching:case_check_eligibility": row(404, **CASE_WORKERS),
     "coaching:case_assign": row(404, adviser=403, colleague=403, lead=200, manager=200, administrator=403),

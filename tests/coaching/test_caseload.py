@@ -156,13 +156,12 @@ def test_caseload_query_count_does_not_grow_with_the_cases(world, client_for, dj
 
 
 # session, user, scope, the case, its participant's cases (may she edit?), the plan gate of the two
-# steps on offer (2), two history tables, the navigation's participant check, the panels (modules,
-# hours, mentoring, plan, health-check rounds and questionnaire, follow-up visits (3) and the loan that
-# starts the 12 months), the user's permissions and groups (the editor link), documents, messages and
-# the invitation's login check, actions, notes, events, the access log's row and the history of module
-# sign-offs, the plan, loan applications and loans (privacy): 33 whatever the
-# timeline's length.
-CASE_PAGE_QUERIES = 33
+# steps on offer (2), the navigation's participant check, the panels (modules, hours, mentoring, plan,
+# health-check rounds and questionnaire, follow-up visits (3) and the loan that starts the 12 months), the
+# user's permissions and groups (the editor link), documents, messages and the invitation's login check,
+# actions, the latest notes, the latest events and the access log's row: 27 whatever the timeline's length.
+# (Who changed what is on the case record.)
+CASE_PAGE_QUERIES = 27
 
 
 def test_case_page_query_count_does_not_grow_with_the_timeline(world, client_for, django_assert_num_queries):
@@ -178,3 +177,33 @@ def test_case_page_query_count_does_not_grow_with_the_timeline(world, client_for
     with django_assert_num_queries(CASE_PAGE_QUERIES):
         response = client.get(f"/cases/{world.case.pk}/")
     assert len(response.context["events"]) >= 9
+    # The latest five notes, newest first, and a link to the rest on the case record.
+    assert [note.text for note in response.context["notes"]] == [f"Note {index}" for index in (5, 4, 3, 2, 1)]
+    body = response.content.decode()
+    assert f'href="/cases/{world.case.pk}/record/#notes"' in body
+
+
+# session, user, scope, the case, the navigation's participant check and the user's permissions and groups
+# (the editor link), notes, events, the access log's row, the case's and the participant's history and the
+# history of module sign-offs, the plan, loan applications and loans: 16 whatever the record's length.
+CASE_RECORD_QUERIES = 16
+
+
+def test_the_case_record_shows_every_note_the_timeline_and_who_changed_what(
+    world, client_for, django_assert_num_queries
+):
+    client = client_for(world.adviser)
+    for index in range(3):
+        note_add(case=world.case, by=world.adviser, text=f"Note {index}")
+    with django_assert_num_queries(CASE_RECORD_QUERIES):
+        client.get(f"/cases/{world.case.pk}/record/")
+    for index in range(3, 8):
+        note_add(case=world.case, by=world.adviser, text=f"Note {index}")
+    case_transition(case_id=world.case.pk, by=world.adviser, name="start_business_plan")
+    with django_assert_num_queries(CASE_RECORD_QUERIES):
+        response = client.get(f"/cases/{world.case.pk}/record/")
+    body = response.content.decode()
+    assert all(f"Note {index}" in body for index in range(8))
+    assert len(response.context["events"]) >= 9
+    assert "Who changed what" in body
+    assert any(change["model"] == "case file" for change in response.context["changes"])

@@ -188,7 +188,7 @@ def test_assigned_adviser_edits_the_details_and_the_timeline_notes_it(world, cli
     assert set(event.data["fields"]) == {"phone", "languages"}
 
 
-def test_history_records_who_changed_what_and_the_case_page_shows_it(world, client_for):
+def test_history_records_who_changed_what_and_the_case_record_shows_it(world, client_for):
     participant = world.case.participant
     old_phone = participant.phone
     client = client_for(world.adviser)
@@ -199,7 +199,7 @@ def test_history_records_who_changed_what_and_the_case_page_shows_it(world, clie
     assert record.history_user == world.adviser
     assert record.history_type == "~"
     assert record.phone == "+46701112233"
-    body = client.get(f"/cases/{world.case.pk}/").content.decode()
+    body = client.get(f"/cases/{world.case.pk}/record/").content.decode()
     assert "Who changed what" in body
     assert old_phone in body
     assert "+46701112233" in body
