@@ -247,17 +247,22 @@ def visits(case) -> QuerySet[FollowUpVisit]:
     return case.follow_up_visits.select_related("by").order_by("-date", "-id")
 
 
-def income_change(case) -> Decimal | None:
-    """The latest visit's household income less the intake baseline; None when either is missing."""
+def income_change(case, visits: list[FollowUpVisit] | None = None) -> Decimal | None:
+    """The latest visit's household income less the intake baseline; None when either is missing.
+
+    `visits`, when given, are the case's visits newest first (as `visits()` reads them): no query then."""
     baseline = case.participant.household_income
-    latest = case.follow_up_visits.filter(household_income__isnull=False).order_by("-date", "-id").first()
+    if visits is None:
+        latest = case.follow_up_visits.filter(household_income__isnull=False).order_by("-date", "-id").first()
+    else:
+        latest = next((visit for visit in visits if visit.household_income is not None), None)
     if baseline is None or latest is None:
         return None
     return latest.household_income - baseline
 
 
-def income_change_percent(case) -> Decimal | None:
-    change = income_change(case)
+def income_change_percent(case, visits: list[FollowUpVisit] | None = None) -> Decimal | None:
+    change = income_change(case, visits)
     baseline = case.participant.household_income
     if change is None or not baseline:
         return None
@@ -277,17 +282,20 @@ def business_start(case) -> date | None:
     return case.closed_at.date() if case.closed_at else None
 
 
-def business_running_after(case, months: int = 12) -> bool | None:
+def business_running_after(case, months: int = 12, visits: list[FollowUpVisit] | None = None) -> bool | None:
     """Is the business still running `months` after the payout (or the end of the programme)?
 
     True or False from the latest visit on or after that mark; False also when an earlier visit found it
-    closed and none came after; None when nobody has looked yet.
+    closed and none came after; None when nobody has looked yet. `visits` as for `income_change`.
     """
     start = business_start(case)
     if start is None:
         return None
     mark = _add_months(start, months)
-    latest = case.follow_up_visits.order_by("-date", "-id").first()
+    if visits is None:
+        latest = case.follow_up_visits.order_by("-date", "-id").first()
+    else:
+        latest = visits[0] if visits else None
     if latest is None:
         return None
     if latest.date >= mark:

@@ -46,7 +46,7 @@ def percent(value) -> str:
 def plan_panel(context, case):
     """The "Business plan" panel on the case page."""
     user = context["request"].user
-    plan = selectors.plan_of(case)
+    plan = selectors.plan_for_panel(case)
     result = None
     if plan and plan.latest_version:
         result = budget.compute_data(plan.latest_version.budget, case.programme.currency)

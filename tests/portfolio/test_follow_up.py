@@ -145,3 +145,28 @@ def test_others_get_403_on_the_portfolio(client, world):
         assert client.get(url).status_code == 403, user
     client.logout()
     assert client.get(url).status_code == 302
+
+
+def _figures(case, visits=None):
+    return (
+        selectors.income_change(case, visits),
+        selectors.income_change_percent(case, visits),
+        selectors.business_running_after(case, visits=visits),
+    )
+
+
+def test_the_panel_works_its_figures_out_from_the_visits_it_read_as_the_queries_do(world):
+    """The case page's follow-up panel passes the visits it already read (no query per figure)."""
+    active_loan(world, on=date(2025, 1, 15))
+    steps = [
+        {"on": date(2025, 9, 1), "income": Decimal("13000")},
+        {"on": date(2026, 1, 20), "status": "running", "income": Decimal("15600")},
+        {"on": date(2026, 2, 1), "status": "paused"},
+    ]
+    seen = set()
+    for step in steps:
+        visit(world, **step)
+        read = _figures(world.case)
+        assert _figures(world.case, list(selectors.visits(world.case))) == read
+        seen.add(read)
+    assert len(seen) == 3  # each visit changed a figure, so the comparison was not of constants
