@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import DecimalField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,10 +51,17 @@ def _money(value) -> Decimal:
 # --- Reading a loan's position -------------------------------------------------------------------------
 
 
-def loan_position(loan: Loan, as_of: date | None = None) -> Position:
-    """The active schedule with what each instalment owes and has been paid; two queries."""
+def loan_position(loan: Loan, as_of: date | None = None, *, credit: Decimal | None = None) -> Position:
+    """The active schedule with what each instalment owes and has been paid: one query, two without `credit`
+    (the ledger's credit total, which a caller that has already summed the ledger passes)."""
     as_of = as_of or timezone.localdate()
     zero = Decimal("0")
+    penalties = (
+        LedgerEntry.objects.filter(instalment=OuterRef("pk"), kind=EntryKind.PENALTY)
+        .values("instalment")
+        .annotate(total=Sum("penalty"))
+        .values("total")
+    )
     rows = (
         loan.instalments.filter(active=True)
         .annotate(
@@ -62,16 +69,12 @@ def loan_position(loan: Loan, as_of: date | None = None) -> Position:
             paid_interest=Coalesce(Sum("allocations__interest"), zero),
             paid_fee=Coalesce(Sum("allocations__fee"), zero),
             paid_penalty=Coalesce(Sum("allocations__penalty"), zero),
+            penalties=Subquery(penalties, output_field=DecimalField(max_digits=14, decimal_places=2)),
         )
         .order_by("due_date", "number")
     )
-    penalties = dict(
-        LedgerEntry.objects.filter(loan=loan, kind=EntryKind.PENALTY, instalment__active=True)
-        .values("instalment")
-        .annotate(total=Sum("penalty"))
-        .values_list("instalment", "total")
-    )
-    credit = LedgerEntry.objects.filter(loan=loan).aggregate(total=Coalesce(Sum("credit"), zero))["total"]
+    if credit is None:
+        credit = LedgerEntry.objects.filter(loan=loan).aggregate(total=Coalesce(Sum("credit"), zero))["total"]
     states = [
         InstalmentState(
             id=row.pk,
@@ -81,7 +84,7 @@ def loan_position(loan: Loan, as_of: date | None = None) -> Position:
                 "principal": row.principal,
                 "interest": row.interest,
                 "fee": row.fee,
-                "penalty": row.penalty + _money(penalties.get(row.pk, zero)),
+                "penalty": row.penalty + _money(row.penalties or zero),
             },
             paid={
                 "principal": _money(row.paid_principal),

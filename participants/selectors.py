@@ -184,19 +184,20 @@ def my_path(participant, *, today: date | None = None) -> list[CasePath]:
             if len(paths[case_id].sessions) < 5:
                 paths[case_id].sessions.append(session)
 
-    comment_counts = dict(
-        SectionComment.objects.filter(version__plan__case_id__in=ids)
-        .values("version__plan__case_id")
+    comments = (
+        SectionComment.objects.filter(version__plan=OuterRef("pk"))
+        .values("version__plan")
         .annotate(n=Count("pk"))
-        .values_list("version__plan__case_id", "n")
+        .values("n")
     )
     for plan in (
         BusinessPlan.objects.filter(case_id__in=ids)
         .select_related("latest_version")
         .defer("latest_version__sections", "latest_version__budget")
+        .annotate(comment_count=Coalesce(Subquery(comments), 0))
     ):
         paths[plan.case_id].plan = plan
-        paths[plan.case_id].plan_comments = comment_counts.get(plan.case_id, 0)
+        paths[plan.case_id].plan_comments = plan.comment_count
     for path in paths.values():
         path.plan_writable = path.case.state in PLAN_STAGES
 
@@ -206,8 +207,8 @@ def my_path(participant, *, today: date | None = None) -> list[CasePath]:
     for loan in Loan.objects.filter(case_id__in=ids).select_related("product").order_by("pk"):
         entry = {"loan": loan, "position": None, "balance": None, "receipts": []}
         if loan.status in (LoanStatus.ACTIVE, LoanStatus.REPAID, LoanStatus.WRITTEN_OFF):
-            entry["position"] = loan_services.loan_position(loan, today)
             entry["balance"] = loan_services.ledger_balance(loan)
+            entry["position"] = loan_services.loan_position(loan, today, credit=entry["balance"]["credit"])
             entry["receipts"] = list(loan_selectors.receipts(loan)[:12])
         paths[loan.case_id].loans.append(entry)
     return [paths[c.pk] for c in cases]
