@@ -4,7 +4,8 @@ Django's own builds `dict(make_hashable(field.flatchoices))` on every call, and 
 label translates it: a list page showing a stage and a language per row translated some 300 labels a request
 (manage.py bench). Here the value-to-label mapping is built once per field (labels stay lazy, so the page's
 language still decides) and only the one label shown is translated. Fields whose choices are a callable (e.g.
-`neem.languages.language_choices`) get their mapping built per call, still without hashing the labels.
+`neem.languages.language_choices`, which reads LANGUAGES) are cached the same way and forgotten when a setting
+changes (override_settings in tests).
 
 `install()` runs from `NeemConfig.ready()` and replaces only the methods Django generated (a model that defines
 its own `get_<field>_display` keeps it).
@@ -15,7 +16,9 @@ from __future__ import annotations
 from functools import partialmethod
 
 from django.apps import apps
+from django.core.signals import setting_changed
 from django.db.models import Model
+from django.dispatch import receiver
 from django.utils.choices import CallableChoiceIterator
 from django.utils.encoding import force_str
 
@@ -27,9 +30,22 @@ def _labels(field) -> dict:
     if cached is not None:
         return cached
     labels = dict(field.flatchoices)  # hashes the values only: the labels stay lazy
-    if not isinstance(field.choices, CallableChoiceIterator):
-        setattr(field, _CACHE_ATTR, labels)
+    setattr(field, _CACHE_ATTR, labels)
+    if isinstance(field.choices, CallableChoiceIterator):
+        _callable.add(field)
     return labels
+
+
+_callable: set = set()
+
+
+@receiver(setting_changed)
+def _forget_callable_choices(**kwargs) -> None:
+    """Callable choices may read a setting (LANGUAGES): read them again after a change."""
+    for field in list(_callable):
+        if hasattr(field, _CACHE_ATTR):
+            delattr(field, _CACHE_ATTR)
+    _callable.clear()
 
 
 def _display(self, field):

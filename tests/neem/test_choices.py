@@ -29,7 +29,7 @@ def test_an_unknown_value_is_shown_as_it_is():
     assert Participant(gender="not-a-choice").get_gender_display() == "not-a-choice"
 
 
-def test_callable_choices_are_read_on_every_call(settings):
+def test_callable_choices_are_read_again_after_a_setting_changes(settings):
     person = Participant(preferred_language="da")
     assert person.get_preferred_language_display() == "Danish"
     settings.LANGUAGES = [("en", "English"), ("da", "Dansk (test)")]
