@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from coaching.models import Gender
 
 from .kinds import KINDS, Kind, Part
-from .metrics import CaseMetrics, CaseTable, case_table
+from .metrics import CaseTable, case_table
 from .models import Indicator, Unit
 
 SUPPRESS_BELOW = 5
@@ -112,10 +112,7 @@ class _Columns:
     """Each part's per-case values over a table, computed once and summed for the whole table or any group."""
 
     def __init__(self, table: CaseTable, parts: dict[str, Part]):
-        rows: list[CaseMetrics] = table.rows
-        distinct = {id(part): part for part in parts.values()}
-        values = {key: part.values(rows) for key, part in distinct.items()}
-        self.columns = {name: (part, values[id(part)]) for name, part in parts.items()}
+        self.columns = {name: (part, table.column(part)) for name, part in parts.items()}
 
     def sums(self, positions: list[int] | None = None) -> dict:
         """{"k_<code>_<part>": sum} over every case, or over the cases at `positions` (repeats count twice)."""

@@ -110,6 +110,14 @@ class CaseTable:
 
     rows: list[CaseMetrics] = field(default_factory=list)
     cohorts: list[tuple[int, str | None]] = field(default_factory=list)
+    _columns: dict = field(default_factory=dict, repr=False)
+
+    def column(self, part) -> list:
+        """`part.values(rows)` (a kind's count or total, case by case), computed once per table and part."""
+        values = self._columns.get(id(part))
+        if values is None:
+            values = self._columns[id(part)] = (part, part.values(self.rows))
+        return values[1]
 
 
 def _money(value) -> Decimal | None:

@@ -272,7 +272,9 @@ def _reached(cases: QuerySet[CaseFile]) -> dict[str, int]:
     later = cases.aggregate(
         **{stage: Count("pk", filter=Q(state__in=BEYOND[stage])) for stage in JOURNEY[1:]}, mobilised=Count("pk")
     )
-    earlier = CaseEvent.objects.filter(case__in=cases.order_by().values("pk")).aggregate(
+    entering = {state for stage in JOURNEY[1:] for state in BEYOND[stage]}
+    events = CaseEvent.objects.filter(case__in=cases.order_by().values("pk"), to_state__in=entering)
+    earlier = events.aggregate(
         **{
             stage: Count(
                 "case_id", distinct=True, filter=Q(to_state__in=BEYOND[stage]) & ~Q(case__state__in=BEYOND[stage])
