@@ -177,7 +177,17 @@ def build_varied(seed: int = 7):
                 LedgerEntry.objects.create(
                     loan=loan, kind="write_off", value_date=first_due + timedelta(days=90), amount=0, principal=0
                 )
-    assert CaseFile.objects.filter(programme=programme).count() == 70
+    # Boundaries: an unpaid instalment due exactly 30 days before today (not yet PAR30) and one due today (fallen due).
+    edge = CaseFileFactory(participant=ParticipantFactory(), region=regions[0], state="loan")
+    loan = _loan(
+        edge, product, principal=Decimal(4000), disbursed=TODAY - timedelta(days=60), status="active", adviser=adviser
+    )
+    LedgerEntry.objects.create(
+        loan=loan, kind="disbursement", value_date=TODAY - timedelta(days=60), amount=4000, principal=4000
+    )
+    _instalment(loan, 1, TODAY - timedelta(days=30), Decimal(2000), Decimal(40))
+    _instalment(loan, 2, TODAY, Decimal(2000), Decimal(20))
+    assert CaseFile.objects.filter(programme=programme).count() == 71
     return programme, regions, cohorts, adviser
 
 
