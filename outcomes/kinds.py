@@ -1,6 +1,6 @@
-"""The built-in indicator kinds: each is a set of aggregate expressions over a queryset of case files.
+"""The built-in indicator kinds: each is a set of sums over the per-case table of the case files.
 
-Each kind names sums over the per-case table of `outcomes.metrics` (hours attended, health-check change, loan
+Each kind names sums over the table of `outcomes.metrics` (hours attended, health-check change, loan
 figures, ...: computed set-based, a fixed number of queries): a numerator, a denominator (its base), and the people
 the figure rests on (for small-cell suppression). Each is a `Count` of the cases passing a test or a `Total` of a
 per-case value, with SQL's meaning (a total ignores cases without a value and is None when no case has one). The same
