@@ -1,23 +1,28 @@
-"""Indicator figures for a queryset of cases: the whole table in one query, each breakdown in one query.
+"""Indicator figures for a queryset of cases: the whole table and each breakdown, summed in Python over one per-case
+table (`outcomes.metrics.case_table`: a fixed number of queries, read once and shared by the whole table and every
+breakdown).
 
 Also the two rules the dashboard writes down: the traffic light and small-cell suppression.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from operator import itemgetter
 
 from django.db.models import Case as SqlCase
-from django.db.models import CharField, F, QuerySet, Value, When
+from django.db.models import CharField, QuerySet, Value, When
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coaching.models import Gender
 
-from .kinds import KINDS, Kind, with_metrics
+from .kinds import KINDS, Kind, Part
+from .metrics import CaseTable, case_table
 from .models import Indicator, Unit
 
 SUPPRESS_BELOW = 5
@@ -83,11 +88,11 @@ def figure_from(kind: Kind, unit: str, row: dict) -> Figure:
     return result
 
 
-def _aggregates(kinds: list[Kind]) -> dict:
-    expressions: dict = {}
+def _parts(kinds: list[Kind]) -> dict[str, Part]:
+    parts: dict[str, Part] = {}
     for kind in kinds:
-        expressions.update(kind.aggregates())
-    return expressions
+        parts.update(kind.parts())
+    return parts
 
 
 def _needs(kinds: list[Kind]) -> set[str]:
@@ -98,11 +103,37 @@ def _kinds(indicators) -> list[Kind]:
     return list({i.kind: KINDS[i.kind] for i in indicators if i.kind in KINDS}.values())
 
 
-def compute(indicators: list[Indicator], cases: QuerySet, *, today: date) -> dict[int, Figure]:
-    """Every indicator's figure over the cases: one query."""
+def table_for(indicators: list[Indicator], cases: QuerySet, *, today: date) -> CaseTable:
+    """The per-case table with what the indicators' kinds need; pass it to `compute` and `breakdown` to share it."""
+    return case_table(cases, today=today, needs=_needs(_kinds(indicators)))
+
+
+class _Columns:
+    """Each part's per-case values over a table, computed once and summed for the whole table or any group."""
+
+    def __init__(self, table: CaseTable, parts: dict[str, Part]):
+        self.columns = {name: (part, table.column(part)) for name, part in parts.items()}
+
+    def sums(self, positions: list[int] | None = None) -> dict:
+        """{"k_<code>_<part>": sum} over every case, or over the cases at `positions` (repeats count twice)."""
+        if positions is not None:
+            pick = itemgetter(*positions) if len(positions) > 1 else (lambda column: (column[positions[0]],))
+        row = {}
+        for name, (part, column) in self.columns.items():
+            row[name] = part.total(column if positions is None else pick(column))
+        return row
+
+
+def compute(
+    indicators: list[Indicator], cases: QuerySet, *, today: date, table: CaseTable | None = None
+) -> dict[int, Figure]:
+    """Every indicator's figure over the cases (the per-case table's queries, unless `table` is given)."""
     kinds = _kinds(indicators)
-    expressions = _aggregates(kinds)
-    row = with_metrics(cases, today=today, needs=_needs(kinds)).aggregate(**expressions) if expressions else {}
+    parts = _parts(kinds)
+    row: dict = {}
+    if parts:
+        table = table if table is not None else table_for(indicators, cases, today=today)
+        row = _Columns(table, parts).sums()
     return {i.pk: figure_from(KINDS[i.kind], i.unit, row) for i in indicators if i.kind in KINDS}
 
 
@@ -121,7 +152,8 @@ def years_before(day: date, years: int) -> date:
 
 
 def age_band(on: date):
-    """The age band at `on` as SQL: younger than N years <=> born after the day N years before."""
+    """The age band at `on` as SQL: younger than N years <=> born after the day N years before (the anonymised
+    participant table; `_age_band_of` is the same in Python)."""
     whens = [When(participant__date_of_birth__isnull=True, then=Value(UNKNOWN))]
     whens += [
         When(participant__date_of_birth__gt=years_before(on, limit), then=Value(label)) for label, limit in AGE_BANDS
@@ -137,14 +169,37 @@ DIMENSIONS = {
 }
 
 
-def _group_expression(dimension: str, on: date):
-    return {
-        "gender": lambda: F("participant__gender"),
-        "region": lambda: F("region__name"),
+def _age_band_of(on: date):
+    limits = [(label, years_before(on, limit)) for label, limit in AGE_BANDS]
+
+    def band(born: date | None) -> str:
+        if born is None:
+            return UNKNOWN
+        for label, since in limits:
+            if born > since:
+                return label
+        return OLDEST_BAND
+
+    return band
+
+
+def _groups(table: CaseTable, dimension: str, on: date) -> dict[object, list[int]]:
+    """{group key: positions of its cases in the table}."""
+    groups: dict[object, list[int]] = defaultdict(list)
+    if dimension == "cohort":
         # A case in two cohorts counts in both; a case in none is "no cohort".
-        "cohort": lambda: F("cohort_memberships__cohort__name"),
-        "age": lambda: age_band(on),
-    }[dimension]()
+        for position, name in table.cohorts:
+            groups[name].append(position)
+        return groups
+    band = _age_band_of(on)
+    key = {
+        "gender": lambda case: case.gender,
+        "region": lambda case: case.region,
+        "age": lambda case: band(case.born),
+    }[dimension]
+    for position, case in enumerate(table.rows):
+        groups[key(case)].append(position)
+    return groups
 
 
 def _group_label(dimension: str, key) -> str:
@@ -171,26 +226,33 @@ class Group:
     figures: dict[int, Figure] = field(default_factory=dict)
 
 
-def breakdown(indicators: list[Indicator], cases: QuerySet, *, dimension: str, today: date, on: date) -> list[Group]:
-    """Every indicator per group of one dimension (gender, region, cohort, age band at `on`): one query."""
+def breakdown(
+    indicators: list[Indicator],
+    cases: QuerySet,
+    *,
+    dimension: str,
+    today: date,
+    on: date,
+    table: CaseTable | None = None,
+) -> list[Group]:
+    """Every indicator per group of one dimension (gender, region, cohort, age band at `on`), from the per-case
+    table (its queries, unless `table` is given: then none)."""
     kinds = _kinds(indicators)
-    expressions = _aggregates(kinds)
-    if not expressions:
+    parts = _parts(kinds)
+    if not parts:
         return []
-    rows = (
-        with_metrics(cases, today=today, needs=_needs(kinds))
-        .values(group=_group_expression(dimension, on))
-        .annotate(**expressions)
-        .order_by()
-    )
-    groups = [
-        Group(
-            key=row["group"],
-            label=_group_label(dimension, row["group"]),
-            figures={i.pk: figure_from(KINDS[i.kind], i.unit, row) for i in indicators if i.kind in KINDS},
+    table = table if table is not None else table_for(indicators, cases, today=today)
+    columns = _Columns(table, parts)
+    groups = []
+    for key, positions in _groups(table, dimension, on).items():
+        row = columns.sums(positions)
+        groups.append(
+            Group(
+                key=key,
+                label=_group_label(dimension, key),
+                figures={i.pk: figure_from(KINDS[i.kind], i.unit, row) for i in indicators if i.kind in KINDS},
+            )
         )
-        for row in rows
-    ]
     return sorted(groups, key=lambda g: _group_order(dimension, g.key))
 
 

@@ -1,9 +1,10 @@
-"""The built-in indicator kinds: each is a set of aggregate expressions over a queryset of case files.
+"""The built-in indicator kinds: each is a set of sums over the per-case table of the case files.
 
-A kind never loops over cases in Python. `with_metrics()` adds per-case subqueries (hours attended, health-check
-change, loan figures) as aliases; each kind then names aggregates over them: a numerator, a denominator (its base),
-and the people the figure rests on (for small-cell suppression). The same expressions serve the whole table
-(`aggregate`) and every breakdown (`values(...).annotate(...)`), so a filter or a breakdown is one query.
+Each kind names sums over the table of `outcomes.metrics` (hours attended, health-check change, loan
+figures, ...: computed set-based, a fixed number of queries): a numerator, a denominator (its base), and the people
+the figure rests on (for small-cell suppression). Each is a `Count` of the cases passing a test or a `Total` of a
+per-case value, with SQL's meaning (a total ignores cases without a value and is None when no case has one). The same
+parts serve the whole table and every breakdown (`outcomes.figures`), which sum the one table per group.
 
 Definitions (written down here because funders ask):
 - a *participant* is a case file of the programme (one per person and programme), counted in her case's current
@@ -39,213 +40,68 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, timedelta
-from decimal import Decimal
 
-from django.db.models import (
-    Avg,
-    Case,
-    Count,
-    DecimalField,
-    Exists,
-    ExpressionWrapper,
-    F,
-    FloatField,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear
-from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
-from coaching.models import Attendance, CaseEvent, Outcome, Stage
-from healthchecks.models import Round, Score
-from loans.models import Allocation, EntryKind, Instalment, LedgerEntry, Loan, LoanStatus
-from portfolio.models import CompanyStatus, FollowUpVisit
+from coaching.models import Outcome, Stage
 
-MONEY = DecimalField(max_digits=16, decimal_places=2)
-ZERO_MONEY = Value(Decimal("0"), output_field=MONEY)
+from . import metrics as m
+from .metrics import AFTER_COACHING, NEXT_STEPS, CaseMetrics
 
-AFTER_COACHING = [Stage.BUSINESS_PLAN, Stage.LOAN, Stage.FOLLOW_UP]
-COACHING_OR_LATER = [Stage.COACHING, *AFTER_COACHING, Stage.CLOSED]
-NEXT_STEPS = [Outcome.COMPANY_STARTED, Outcome.EMPLOYED, Outcome.STUDIES, Outcome.INTERNSHIP]
 PERMANENT = ["permanent", "citizen"]
-PAR_DAYS = 30
 
 
-def _per_case(queryset, group: str, expression, output_field):
-    """A correlated subquery: one aggregate per case, NULL when the case has no rows."""
-    return Subquery(
-        queryset.values(group).annotate(total=expression).values("total")[:1],
-        output_field=output_field,
-    )
+@dataclass(frozen=True, eq=False)
+class Count:
+    """COUNT(*) FILTER (WHERE test): the cases passing `test` (all when None)."""
+
+    test: Callable[[CaseMetrics], bool] | None = None
+
+    def values(self, rows: list[CaseMetrics]) -> list:
+        test = self.test
+        return [1] * len(rows) if test is None else [1 if test(row) else 0 for row in rows]
+
+    @staticmethod
+    def total(values) -> int:
+        return sum(values)
 
 
-def _day_key(year, month, day):
-    """A date as the integer YYYYMMDD: compared the same way on SQLite and PostgreSQL, with no date arithmetic."""
-    return ExpressionWrapper(year * 10000 + month * 100 + day, output_field=IntegerField())
+@dataclass(frozen=True, eq=False)
+class Total:
+    """SUM(value): None values are left out; None when no case has one."""
+
+    value: Callable[[CaseMetrics], object]
+
+    def values(self, rows: list[CaseMetrics]) -> list:
+        value = self.value
+        return [value(row) for row in rows]
+
+    @staticmethod
+    def total(values):
+        present = [v for v in values if v is not None]
+        return sum(present) if present else None
 
 
-def _date_key(field: str, **tz):
-    return _day_key(ExtractYear(field, **tz), ExtractMonth(field, **tz), ExtractDay(field, **tz))
-
-
-def _year_later_key(field: str, **tz):
-    """The day a year after the date in `field`, as YYYYMMDD (the 29th of February gives the 28th)."""
-    leap_day = Exact(ExtractMonth(field, **tz), 2) & Exact(ExtractDay(field, **tz), 29)
-    day = Case(When(leap_day, then=Value(28)), default=ExtractDay(field, **tz), output_field=IntegerField())
-    return _day_key(ExtractYear(field, **tz) + 1, ExtractMonth(field, **tz), day)
-
-
-def _as_key(day: date) -> int:
-    return day.year * 10000 + day.month * 100 + day.day
-
-
-def with_metrics(cases: QuerySet, *, today: date, needs: set[str] | None = None) -> QuerySet:
-    """The case queryset annotated with the per-case figures the given kinds aggregate (only those: each is a
-    correlated subquery). A metric may use one listed before it (a kind then needs both)."""
-    owed = F("principal") + F("interest") + F("fee")
-    due_instalments = Instalment.objects.filter(
-        loan__case=OuterRef("pk"), active=True, due_date__lte=today, loan__disbursed_on__isnull=False
-    )
-    due_allocations = Allocation.objects.filter(
-        instalment__loan__case=OuterRef("pk"),
-        instalment__active=True,
-        instalment__due_date__lte=today,
-        instalment__loan__disbursed_on__isnull=False,
-    )
-    paid_on_instalment = _per_case(Allocation.objects.filter(instalment=OuterRef("pk")), "instalment", Sum(owed), MONEY)
-    overdue = (
-        Instalment.objects.filter(loan=OuterRef("loan"), active=True, due_date__lt=today - timedelta(days=PAR_DAYS))
-        .alias(paid=Coalesce(paid_on_instalment, ZERO_MONEY))
-        .filter(paid__lt=owed)
-    )
-    active_entries = LedgerEntry.objects.filter(loan__case=OuterRef("pk"), loan__status=LoanStatus.ACTIVE)
-    end_scores = Score.objects.filter(round__kind=Round.Kind.END, round__taken_at__isnull=False)
-    start_scores = Score.objects.filter(round__kind=Round.Kind.START, round__taken_at__isnull=False)
-    end_mean = _per_case(
-        end_scores.filter(
-            round__case=OuterRef("pk"),
-            area__in=start_scores.filter(round__case=OuterRef("round__case")).values("area"),
-        ),
-        "round__case",
-        Avg("value"),
-        FloatField(),
-    )
-    start_mean = _per_case(
-        start_scores.filter(
-            round__case=OuterRef("pk"),
-            area__in=end_scores.filter(round__case=OuterRef("round__case")).values("area"),
-        ),
-        "round__case",
-        Avg("value"),
-        FloatField(),
-    )
-    disbursed = Loan.objects.filter(case=OuterRef("pk"), disbursed_on__isnull=False)
-    visits = FollowUpVisit.objects.filter(case=OuterRef("pk"), date__lte=today).order_by("-date", "-id")
-    latest_income = Subquery(visits.filter(household_income__isnull=False).values("household_income")[:1])
-    baseline = Cast("participant__household_income", FloatField())
-    first_payout_mark = Subquery(
-        disbursed.order_by("disbursed_on", "pk").annotate(mark=_year_later_key("disbursed_on")).values("mark")[:1],
-        output_field=IntegerField(),
-    )
-    twelve_months_passed = Q(m_mark_12m__lte=_as_key(today))
-    seen_after = twelve_months_passed & Q(m_visit_key__gte=F("m_mark_12m"))
-    metrics = {
-        "m_started": Case(
-            When(
-                Q(state__in=COACHING_OR_LATER)
-                | Q(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), to_state=Stage.COACHING))),
-                then=Value(1),
-            ),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
-        "m_minutes": Coalesce(
-            _per_case(
-                Attendance.objects.filter(case=OuterRef("pk"), status=Attendance.Status.PRESENT),
-                "case",
-                Sum("session__duration_minutes"),
-                IntegerField(),
-            ),
-            0,
-        ),
-        "m_health": end_mean - start_mean,
-        "m_loans": Coalesce(_per_case(disbursed, "case", Count("pk"), IntegerField()), 0),
-        "m_lent": Coalesce(_per_case(disbursed, "case", Sum("principal"), MONEY), ZERO_MONEY),
-        "m_due": Coalesce(_per_case(due_instalments, "loan__case", Sum(owed), MONEY), ZERO_MONEY),
-        "m_repaid": Coalesce(
-            _per_case(
-                due_allocations.filter(entry__kind__in=[EntryKind.REPAYMENT, EntryKind.REVERSAL]),
-                "instalment__loan__case",
-                Sum(owed),
-                MONEY,
-            ),
-            ZERO_MONEY,
-        ),
-        "m_waived": Coalesce(
-            _per_case(due_allocations.filter(entry__kind=EntryKind.WAIVER), "instalment__loan__case", Sum(owed), MONEY),
-            ZERO_MONEY,
-        ),
-        "m_outstanding": Coalesce(_per_case(active_entries, "loan__case", Sum("principal"), MONEY), ZERO_MONEY),
-        "m_at_risk": Coalesce(
-            _per_case(
-                active_entries.alias(risky=Exists(overdue)).filter(risky=True),
-                "loan__case",
-                Sum("principal"),
-                MONEY,
-            ),
-            ZERO_MONEY,
-        ),
-        "m_income_change": Case(
-            When(
-                participant__household_income__gt=0,
-                then=(Cast(latest_income, FloatField()) - baseline) * Value(100.0) / baseline,
-            ),
-            default=None,
-            output_field=FloatField(),
-        ),
-        # The day 12 months after the first payout, else after the day the case closed (YYYYMMDD).
-        "m_mark_12m": Coalesce(first_payout_mark, _year_later_key("closed_at", tzinfo=UTC)),
-        # The latest visit up to today: its day (YYYYMMDD) and what it found.
-        "m_visit_key": Subquery(visits.annotate(key=_date_key("date")).values("key")[:1], output_field=IntegerField()),
-        "m_visit_status": Subquery(visits.values("company_status")[:1]),
-        # 1 running, 0 not running, NULL not known (or the 12 months not passed yet).
-        "m_running_12m": Case(
-            When(seen_after & Q(m_visit_status=CompanyStatus.RUNNING), then=Value(1)),
-            When(seen_after, then=Value(0)),
-            When(twelve_months_passed & Q(m_visit_status=CompanyStatus.CLOSED), then=Value(0)),
-            default=None,
-            output_field=IntegerField(),
-        ),
-    }
-    wanted = set(metrics) if needs is None else needs
-    return cases.annotate(**{name: expression for name, expression in metrics.items() if name in wanted})
+Part = Count | Total
 
 
 @dataclass(frozen=True)
 class Kind:
-    """How one kind of figure is computed. Expressions are built fresh on each call (they are not reusable)."""
+    """How one kind of figure is computed: parts summed over the per-case table (`outcomes.metrics`)."""
 
     code: str
     label: str
     definition: str
-    numerator: Callable[[], object] | None = None
-    denominator: Callable[[], object] | None = None
-    base: Callable[[], object] | None = None  # people the figure rests on
-    hits: Callable[[], object] | None = None  # people counted in the numerator, when it counts people
+    numerator: Part | None = None
+    denominator: Part | None = None
+    base: Part | None = None  # people the figure rests on
+    hits: Part | None = None  # people counted in the numerator, when it counts people
     mean: bool = False  # value = numerator / denominator, a number (hours, points)
     money_share: bool = False  # value = numerator / denominator in %, always
     money: bool = False  # the numerator is an amount in the programme's currency
     suffix: str = ""
     divide_by: int = 1  # e.g. minutes summed, hours shown
-    needs: tuple[str, ...] = ()  # the per-case metrics of with_metrics() it aggregates
+    needs: tuple[str, ...] = ()  # the per-case metrics (outcomes.metrics) it sums
     cumulative: bool = False  # grows over the programme's life: its target is pro-rated to the time passed
     available: bool = True
 
@@ -258,10 +114,11 @@ class Kind:
         return self.money_share
 
     def __reduce__(self):
-        # Pickled (cached figures, perf.figcache) as its code: the expressions hold lambdas.
+        # Pickled (cached figures, perf.figcache) as its code: the parts hold lambdas.
         return (_kind_named, (self.code,))
 
-    def aggregates(self) -> dict[str, object]:
+    def parts(self) -> dict[str, Part]:
+        """{"k_<code>_num" (and _den, _base, _hits): part}, the keys `outcomes.figures.figure_from` reads."""
         if not self.available:
             return {}
         parts = {
@@ -270,32 +127,37 @@ class Kind:
             "base": self.base,
             "hits": self.hits,
         }
-        return {f"k_{self.code}_{name}": make() for name, make in parts.items() if make is not None}
+        return {f"k_{self.code}_{name}": part for name, part in parts.items() if part is not None}
 
 
-def _count(condition: Q | None = None):
-    return lambda: Count("pk", filter=condition) if condition is not None else Count("pk")
+def _company(case: CaseMetrics) -> bool:
+    return case.state == Stage.CLOSED and case.outcome == Outcome.COMPANY_STARTED
 
 
-ALL = _count()
-STARTED = _count(Q(m_started=1))
-CLOSED = _count(Q(state=Stage.CLOSED))
-COMPANY = Q(state=Stage.CLOSED, outcome=Outcome.COMPANY_STARTED)
-COMPLETED = Q(state__in=AFTER_COACHING) | (Q(state=Stage.CLOSED) & ~Q(outcome=Outcome.NO_NEXT_STEP))
-BORROWERS = _count(Q(m_loans__gt=0))
-WITH_DUES = _count(Q(m_due__gt=0))
-OUTSTANDING = _count(Q(m_outstanding__gt=0))
+def _completed(case: CaseMetrics) -> bool:
+    return case.state in AFTER_COACHING or (case.state == Stage.CLOSED and case.outcome != Outcome.NO_NEXT_STEP)
 
 
-def _share(code, label, definition, condition: Q, base=ALL, **extra) -> Kind:
+ALL = Count()
+STARTED = Count(lambda c: c.started)
+CLOSED = Count(lambda c: c.state == Stage.CLOSED)
+BORROWERS = Count(lambda c: c.loans > 0)
+WITH_DUES = Count(lambda c: c.due > 0)
+OUTSTANDING = Count(lambda c: c.outstanding > 0)
+HEALTH_BASE = Count(lambda c: c.health is not None)
+INCOME_BASE = Count(lambda c: c.income_change is not None)
+
+
+def _share(code, label, definition, test: Callable[[CaseMetrics], bool], base=ALL, **extra) -> Kind:
+    hits = Count(test)
     return Kind(
         code=code,
         label=label,
         definition=definition,
-        numerator=_count(condition),
+        numerator=hits,
         denominator=base,
         base=base,
-        hits=_count(condition),
+        hits=hits,
         **extra,
     )
 
@@ -313,19 +175,19 @@ KIND_LIST: list[Kind] = [
         "women",
         _("Share of women"),
         _("Participants whose gender is woman, of all participants."),
-        Q(participant__gender="woman"),
+        lambda c: c.gender == "woman",
     ),
     _share(
         "foreign_background",
         _("Share of foreign background"),
         _("Participants born abroad or with both parents born abroad, of all participants."),
-        Q(participant__foreign_background=True),
+        lambda c: c.foreign_background is True,
     ),
     _share(
         "permanent_residence",
         _("Share with a permanent residence permit or citizenship"),
         _("Participants with a permanent residence permit or citizenship, of all participants."),
-        Q(participant__residence_permit__in=PERMANENT),
+        lambda c: c.residence_permit in PERMANENT,
     ),
     _share(
         "completed_coaching",
@@ -334,42 +196,42 @@ KIND_LIST: list[Kind] = [
             "Reached the business plan or later, or closed with a next step other than 'no next step'; "
             "of those who started coaching."
         ),
-        COMPLETED & Q(m_started=1),
+        lambda c: c.started and _completed(c),
         base=STARTED,
-        needs=("m_started",),
+        needs=(m.STARTED,),
     ),
     _share(
         "companies_started",
         _("Companies started"),
         _("Closed cases with the outcome 'company started'; as a share, of all participants."),
-        COMPANY,
+        _company,
         cumulative=True,
     ),
     _share(
         "social_enterprises",
         _("Social enterprises started"),
         _("Companies started that are marked as social enterprises; as a share, of all participants."),
-        COMPANY & Q(outcome_detail__social_enterprise=True),
+        lambda c: _company(c) and c.social_enterprise,
         cumulative=True,
     ),
     _share(
         "next_step",
         _("Share that took the next step"),
         _("Closed cases with the outcome company, job, studies or internship, of all closed cases."),
-        Q(state=Stage.CLOSED, outcome__in=NEXT_STEPS),
+        lambda c: c.state == Stage.CLOSED and c.outcome in NEXT_STEPS,
         base=CLOSED,
     ),
     Kind(
         code="coaching_hours",
         label=_("Average coaching hours"),
         definition=_("Hours of sessions attended (present), per participant who started coaching."),
-        numerator=lambda: Sum("m_minutes", filter=Q(m_started=1)),
+        numerator=Total(lambda c: c.minutes if c.started else None),
         denominator=STARTED,
         base=STARTED,
         mean=True,
         suffix="h",
         divide_by=60,
-        needs=("m_started", "m_minutes"),
+        needs=(m.STARTED, m.MINUTES),
     ),
     Kind(
         code="health_check",
@@ -378,12 +240,12 @@ KIND_LIST: list[Kind] = [
             "For cases with a start and an end round: the mean of (end − start) over the areas scored in both; "
             "averaged over those cases, in points on the 1–5 scale."
         ),
-        numerator=lambda: Sum("m_health"),
-        denominator=_count(Q(m_health__isnull=False)),
-        base=_count(Q(m_health__isnull=False)),
+        numerator=Total(lambda c: c.health),
+        denominator=HEALTH_BASE,
+        base=HEALTH_BASE,
         mean=True,
         suffix=_("points"),
-        needs=("m_health",),
+        needs=(m.HEALTH,),
     ),
     Kind(
         code="income_change",
@@ -394,12 +256,12 @@ KIND_LIST: list[Kind] = [
             "the latest visit's household income less the intake figure, in % of the intake figure; "
             "averaged over those participants."
         ),
-        numerator=lambda: Sum("m_income_change"),
-        denominator=_count(Q(m_income_change__isnull=False)),
-        base=_count(Q(m_income_change__isnull=False)),
+        numerator=Total(lambda c: c.income_change),
+        denominator=INCOME_BASE,
+        base=INCOME_BASE,
         mean=True,
         suffix="%",
-        needs=("m_income_change",),
+        needs=(m.INCOME,),
     ),
     _share(
         "still_running_12m",
@@ -409,29 +271,29 @@ KIND_LIST: list[Kind] = [
             "follow-up visit is on or after that day, or found the company closed before it, the share whose "
             "latest visit found the company running."
         ),
-        Q(m_running_12m=1),
-        base=_count(Q(m_running_12m__isnull=False)),
-        needs=("m_mark_12m", "m_visit_key", "m_visit_status", "m_running_12m"),
+        lambda c: c.running_12m == 1,
+        base=Count(lambda c: c.running_12m is not None),
+        needs=(m.RUNNING,),
     ),
     Kind(
         code="loans_disbursed",
         label=_("Loans paid out"),
         definition=_("Loans paid out to participants (number)."),
-        numerator=lambda: Sum("m_loans"),
+        numerator=Total(lambda c: c.loans),
         base=BORROWERS,
         hits=BORROWERS,
-        needs=("m_loans",),
+        needs=(m.LOANS,),
         cumulative=True,
     ),
     Kind(
         code="amount_disbursed",
         label=_("Amount lent"),
         definition=_("The principal of the loans paid out, in the programme's currency."),
-        numerator=lambda: Sum("m_lent"),
+        numerator=Total(lambda c: c.lent),
         base=BORROWERS,
         hits=BORROWERS,
         money=True,
-        needs=("m_loans", "m_lent"),
+        needs=(m.LOANS,),
         cumulative=True,
     ),
     Kind(
@@ -441,11 +303,11 @@ KIND_LIST: list[Kind] = [
             "Of what has fallen due up to today on paid-out loans (principal, interest, fees, net of waivers), "
             "the share repaid."
         ),
-        numerator=lambda: Sum("m_repaid"),
-        denominator=lambda: Sum(F("m_due") - F("m_waived"), output_field=MONEY),
+        numerator=Total(lambda c: c.repaid),
+        denominator=Total(lambda c: c.due - c.waived),
         base=WITH_DUES,
         money_share=True,
-        needs=("m_due", "m_repaid", "m_waived"),
+        needs=(m.REPAYMENT,),
     ),
     Kind(
         code="par30",
@@ -454,12 +316,12 @@ KIND_LIST: list[Kind] = [
             "Outstanding principal of active loans with an instalment more than 30 days overdue, "
             "of the outstanding principal of all active loans."
         ),
-        numerator=lambda: Sum("m_at_risk"),
-        denominator=lambda: Sum("m_outstanding"),
+        numerator=Total(lambda c: c.at_risk),
+        denominator=Total(lambda c: c.outstanding),
         base=OUTSTANDING,
-        hits=_count(Q(m_at_risk__gt=0)),
+        hits=Count(lambda c: c.at_risk > 0),
         money_share=True,
-        needs=("m_outstanding", "m_at_risk"),
+        needs=(m.PAR,),
     ),
 ]
 

@@ -1,13 +1,15 @@
 """Everything the dashboard, the PDF and the indicator exports show, assembled once from the selectors.
 
-The number of queries does not depend on the number of cases: one for the indicator table, one per breakdown,
-five for the trends, two for the funnel.
+The number of queries does not depend on the number of cases: the per-case table (`outcomes.metrics`: the cases and
+one or two per metric the indicators need) read once for the indicator table and every breakdown, five for the
+trends, two for the funnel.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 from django.utils.formats import date_format
 from django.utils.translation import get_language
@@ -30,6 +32,7 @@ from .figures import (
     show,
     show_baseline,
     show_target,
+    table_for,
     target_now,
 )
 from .models import Indicator
@@ -84,7 +87,9 @@ def build(lens: Lens, filters: Filters, *, today: date, suppress: bool | None = 
 
     # The aggregates are cached until the next committed write (perf.figcache); labels depend on the language.
     key = (figcache.queryset_key(cases), tuple(i.pk for i in indicators), today, get_language())
-    figures = figcache.cached("outcomes.compute", key, lambda: compute(indicators, cases, today=today))
+    # Read once, and only if some figure is not cached: the indicator table and every breakdown sum it.
+    table = cache(lambda: table_for(indicators, cases, today=today))
+    figures = figcache.cached("outcomes.compute", key, lambda: compute(indicators, cases, today=today, table=table()))
     for indicator in indicators:
         result = figures[indicator.pk]
         hidden = suppress and result.suppressed
@@ -109,7 +114,7 @@ def build(lens: Lens, filters: Filters, *, today: date, suppress: bool | None = 
         groups = figcache.cached(
             f"outcomes.breakdown.{code}",
             (*key, period_end),
-            lambda code=code: breakdown(indicators, cases, dimension=code, today=today, on=period_end),
+            lambda code=code: breakdown(indicators, cases, dimension=code, today=today, on=period_end, table=table()),
         )
         report.breakdowns.append(
             Breakdown(

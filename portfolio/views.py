@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import cache as once
 
 from django.conf import settings
 from django.contrib import messages
@@ -88,9 +89,11 @@ def portfolio(request):
         "product": {p.pk: p.name for p in products},
         "adviser": {a.pk: str(a) for a in advisers},
     }
+    # Every loan's sums, read once (and only if some figure is not cached) for the whole and every grouping.
+    sums = once(lambda: figures.loan_table(loans, **period))
     breakdowns = []
     for dim, title in (("region", _("By region")), ("product", _("By loan product")), ("adviser", _("By adviser"))):
-        rows = figures.compute(loans, by=dim, **period)
+        rows = figures.compute(loans, by=dim, table=sums, **period)
         table = sorted(
             ((names[dim].get(key, _("no adviser") if key is None else str(key)), f) for key, f in rows.items()),
             key=lambda row: row[0],
@@ -102,7 +105,7 @@ def portfolio(request):
         {
             **_breakdowns_cache(loans, period, names),
             "form": form,
-            "figures": figures.portfolio_figures(loans, **period),
+            "figures": figures.portfolio_figures(loans, table=sums, **period),
             "breakdowns": breakdowns,
             "currency": ", ".join(sorted({p.programme.currency for p in products.select_related("programme")})),
         },

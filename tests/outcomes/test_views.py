@@ -229,4 +229,7 @@ def test_the_dashboard_query_count_does_not_grow_with_the_cases(world, client_fo
     many = _dashboard_queries(client)
 
     assert few == many
-    assert many <= 25
+    # The figures read a per-case table (outcomes.metrics: 12 queries, shared by the indicator table and the four
+    # breakdowns, which were one aggregate query each) and the funnel's counts take two queries (were one): 8 more
+    # than the 24 of the correlated subqueries, constant by design.
+    assert many <= 32

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from loans.models import Loan
-from portfolio.figures import compute, portfolio_figures
+from portfolio.figures import compute, loan_table, portfolio_figures
 from tests.portfolio.portfolio_world import portfolio_world
 
 pytestmark = pytest.mark.django_db
@@ -149,3 +149,17 @@ def test_an_empty_portfolio_has_zeros_and_no_ratios(world):
     f = portfolio_figures(Loan.objects.none(), as_of=MAY31, period_from=JAN1)
     assert f.outstanding == Decimal("0.00")
     assert (f.par30, f.repayment_rate, f.write_off_ratio, f.average_loan_size) == (None, None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "period_from"),
+    [(MAR31, JAN1), (MAY31, JAN1), (date(2026, 6, 30), JAN1), (MAY31, date(2026, 3, 1)), (date(2026, 8, 31), MAR31)],
+)
+def test_every_figure_and_grouping_is_that_of_the_aggregate_sql_it_replaced(world, as_of, period_from):
+    from .reference import reference_compute
+
+    loans = Loan.objects.all()
+    table = loan_table(loans, as_of=as_of, period_from=period_from)
+    for by in (None, "region", "product", "adviser"):
+        new = compute(loans, as_of=as_of, period_from=period_from, by=by, table=table)
+        assert new == reference_compute(loans, as_of=as_of, period_from=period_from, by=by), by

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from loans import services
 from loans.models import Loan
-from portfolio.figures import compute, portfolio_figures
+from portfolio.figures import compute, loan_table, portfolio_figures
 from tests.loans.lending_world import lending_world
 from tests.portfolio.portfolio_world import borrower_loan, interest_free, pay
 
@@ -23,8 +23,9 @@ JAN1, MAY31 = date(2026, 1, 1), date(2026, 5, 31)
 
 def _count_queries(loans) -> int:
     with CaptureQueriesContext(connection) as ctx:
-        compute(loans, as_of=MAY31, period_from=JAN1)
-        compute(loans, as_of=MAY31, period_from=JAN1, by="region")
+        table = loan_table(loans, as_of=MAY31, period_from=JAN1)
+        for by in (None, "region", "product", "adviser"):
+            compute(loans, as_of=MAY31, period_from=JAN1, by=by, table=table)
     return len(ctx.captured_queries)
 
 
@@ -38,9 +39,9 @@ def test_query_count_does_not_grow_with_the_number_of_loans():
         loans.append(loan.pk)
     three = _count_queries(Loan.objects.filter(pk__in=loans[:3]))
     twelve = _count_queries(Loan.objects.filter(pk__in=loans))
-    # Four aggregate queries per computation, whole or grouped; on PostgreSQL two more read the late loans for
-    # PAR30 and PAR90 (cached in production until the next write: portfolio.figures._late_loans).
-    assert three == twelve == (12 if connection.vendor == "postgresql" else 8)
+    # Five queries read every loan's sums once (the loans, the ledger, the late loans, what fell due, what was paid);
+    # the whole and every grouping sum them. (It was four per computation, plus two on PostgreSQL for the late loans.)
+    assert three == twelve == 5
 
 
 def test_the_portfolio_page_takes_the_same_queries_for_one_loan_as_for_three(client, django_assert_max_num_queries):
@@ -80,3 +81,10 @@ def test_a_reversed_on_time_payment_is_no_longer_paid_on_time():
         Decimal("0.00"),
     )
     assert after.par30 == Decimal("100.00")
+    # And every figure is that of the aggregate SQL the loans' table replaced (a correlated EXISTS per allocation).
+    from .reference import reference_compute
+
+    for as_of in (date(2026, 2, 28), date(2026, 3, 9), date(2026, 3, 10), date(2026, 3, 31)):
+        for by in (None, "region", "adviser"):
+            new = compute(Loan.objects.all(), as_of=as_of, period_from=JAN1, by=by)
+            assert new == reference_compute(Loan.objects.all(), as_of=as_of, period_from=JAN1, by=by), (as_of, by)
