@@ -122,7 +122,10 @@ def case_detail(request, pk: int):
             "stage_index": JOURNEY.index(case.state) if case.state in JOURNEY else None,
             "can_work": can_work,
             "can_assign": access.can_assign_case(user, case),
-            "can_edit_participant": services.can_edit_participant(user, case.participant),
+            # This case is one of hers: whoever may work on it or assign it may edit her details (no query).
+            "can_edit_participant": can_work
+            or access.can_assign_case(user, case)
+            or services.can_edit_participant(user, case.participant),
             "transitions": services.transitions_for(case, user) if can_work else [],
             "transition_form": TransitionForm(),
             "note_form": NoteForm(),
