@@ -13,10 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coaching.errors import DomainError, NotAllowed
+from coaching.models import Participant
 from neem.signals import personal_data_accessed
 
 from . import checkins, selectors, services
 from .forms import CheckInForm, DocumentForm, InviteForm, MessageForm, ReminderPreferenceForm
+from .models import ReminderPreference
 
 
 def _participant(request):
@@ -45,14 +47,19 @@ def _run(request, action, success: str) -> bool:
 @login_required
 def my_path(request):
     """ "My path" (/my/): where she stands in each of her cases and what comes next."""
-    participant = _participant(request)
+    # Her record with her reminder choice in one query (the navigation then finds it on the user).
+    participant = Participant.objects.select_related("reminder_preference").filter(user=request.user).first()
+    if participant is None:
+        raise Http404
+    request.user.participant = participant
+    preference = getattr(participant, "reminder_preference", None) or ReminderPreference(participant=participant)
     return render(
         request,
         "participants/my_path.html",
         {
             "participant": participant,
             "paths": selectors.my_path(participant),
-            "preference_form": ReminderPreferenceForm(instance=selectors.preference_of(participant)),
+            "preference_form": ReminderPreferenceForm(instance=preference),
         },
     )
 
