@@ -1,4 +1,4 @@
-"""History: every model that holds a decision or money keeps who changed what; the case page shows it."""
+"""History: every model that holds a decision or money keeps who changed what; the case record shows it."""
 
 from __future__ import annotations
 
@@ -45,14 +45,14 @@ def test_decision_and_money_models_keep_history(label):
     assert getattr(model, "history", None) is not None, f"{label} has no django-simple-history"
 
 
-def test_case_page_shows_who_approved_the_plan(world, client_for):
+def test_case_record_shows_who_approved_the_plan(world, client_for):
     case = world.case
     plan_services.plan_save_sections(case=case, by=world.adviser, sections={"business_idea": "A tailor's shop."})
     plan_services.plan_submit(case=case, by=world.adviser)
     # Through the page, as the region lead does it: the request says who changed the row.
     assert client_for(world.lead).post(f"/cases/{case.pk}/plan/approve/", {}).status_code == 302
 
-    response = client_for(world.adviser).get(f"/cases/{case.pk}/")
+    response = client_for(world.adviser).get(f"/cases/{case.pk}/record/")
 
     changes = response.context["changes"]
     plan_changes = [c for c in changes if str(c["model"]) == "business plan"]

@@ -140,7 +140,12 @@ def test_background_and_residence_status_only_for_those_whose_role_needs_them(wo
     page = client_for(getattr(world, who)).get(f"/cases/{world.case.pk}/").content.decode()
     assert ("Eritrea" in page) is sees
     assert ("Residence permit" in page) is sees
-    assert ("temporary residence permit" in page) is sees  # not in the "who changed what" table either
+    assert ("temporary residence permit" in page) is sees
+    # Nor in the case record's "who changed what", where the change itself is listed.
+    record = client_for(getattr(world, who)).get(f"/cases/{world.case.pk}/record/").content.decode()
+    assert "Who changed what" in record
+    assert ("Eritrea" in record) is sees
+    assert ("<td>temporary</td>" in record) is sees
 
 
 # --- Consent -----------------------------------------------------------------------------------------
