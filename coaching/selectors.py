@@ -81,20 +81,15 @@ def caseload(user, filters: CaseloadFilters) -> QuerySet[CaseFile]:
     # A correlated subquery on the partial index of open actions (case, due_date), not a GROUP BY over every
     # selected column: the cost follows the caseload, not the width of the rows (manage.py bench).
     next_due = NextAction.objects.filter(case=OuterRef("pk"), done_at__isnull=True).order_by("due_date")
-    qs = qs.annotate(next_due=Subquery(next_due.values("due_date")[:1]))
+    qs = qs.annotate(next_due=Subquery(next_due.values("due_date")[:1])).annotate(
+        overdue=Case(When(next_due__lt=today, then=Value(True)), default=Value(False), output_field=BooleanField())
+    )
     if filters.sort == "due":
         # Overdue first is the same order as the earliest due date first (an overdue date is before today), so
-        # the sort needs the subquery once per case; `overdue` is then worked out for the page's rows only
-        # (PostgreSQL evaluates an expression that is not a sort key after the LIMIT).
-        return qs.annotate(overdue=_overdue(today)).order_by(
-            F("next_due").asc(nulls_last=True), "participant__last_name", "pk"
-        )
-    order = SORTS.get(filters.sort, SORTS["due"])
-    return qs.annotate(overdue=_overdue(today)).order_by("-overdue", *order, "pk")
-
-
-def _overdue(today) -> Case:
-    return Case(When(next_due__lt=today, then=Value(True)), default=Value(False), output_field=BooleanField())
+        # the sort needs the subquery once per case; `overdue`, not a sort key, is then worked out for the
+        # page's rows only (PostgreSQL evaluates such an expression after the LIMIT).
+        return qs.order_by(F("next_due").asc(nulls_last=True), "participant__last_name", "pk")
+    return qs.order_by("-overdue", *SORTS.get(filters.sort, SORTS["due"]), "pk")
 
 
 def _search(text: str) -> Q:

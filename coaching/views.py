@@ -108,6 +108,7 @@ def case_detail(request, pk: int):
     case = selectors.case_for_page(request.user, pk)
     user = request.user
     can_work = access.can_work_on_case(user, case)
+    can_assign = access.can_assign_case(user, case)
     notes = list(_notes(user, case)[: NOTES_ON_CASE_PAGE + 1])
     events = list(selectors.timeline(case, limit=TIMELINE_ON_CASE_PAGE + 1))
     sees_sensitive = access.can_see_sensitive(user, case)
@@ -121,11 +122,9 @@ def case_detail(request, pk: int):
             "journey": JOURNEY,
             "stage_index": JOURNEY.index(case.state) if case.state in JOURNEY else None,
             "can_work": can_work,
-            "can_assign": access.can_assign_case(user, case),
+            "can_assign": can_assign,
             # This case is one of hers: whoever may work on it or assign it may edit her details (no query).
-            "can_edit_participant": can_work
-            or access.can_assign_case(user, case)
-            or services.can_edit_participant(user, case.participant),
+            "can_edit_participant": can_work or can_assign or services.can_edit_participant(user, case.participant),
             "transitions": services.transitions_for(case, user) if can_work else [],
             "transition_form": TransitionForm(),
             "note_form": NoteForm(),
