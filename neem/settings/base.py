@@ -85,8 +85,9 @@ MIDDLEWARE = [
 ]
 
 # Widgets render with the project's template engine, so templates/django/forms/ can override Django's widget
-# templates (a leaner select: manage.py bench); "django.forms" in INSTALLED_APPS provides the rest.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# templates; "django.forms" in INSTALLED_APPS provides the rest. The common ones (input, textarea, select) are
+# written in Python with the same markup, unless overridden (neem/forms.py; manage.py bench).
+FORM_RENDERER = "neem.forms.NeemFormRenderer"
 
 ROOT_URLCONF = "neem.urls"
 WSGI_APPLICATION = "neem.wsgi.application"
@@ -104,6 +105,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "neem.context_processors.navigation",
             ],
+            # {% field_row %} and {% fields %} on every page without a {% load %}.
+            "builtins": ["neem.templatetags.neem_fields"],
         },
     },
 ]
