@@ -207,3 +207,47 @@ def test_the_case_record_shows_every_note_the_timeline_and_who_changed_what(
     assert len(response.context["events"]) >= 9
     assert "Who changed what" in body
     assert any(change["model"] == "case file" for change in response.context["changes"])
+
+
+# The rows as the caseload template wrote them before they were written in Python (coaching/templatetags/caseload.py).
+ROWS_AS_TEMPLATE = """{% load i18n neem_format %}{% for case in cases %}
+    <tr{% if case.overdue %} class="overdue"{% endif %}>
+      <td><a href="{% url 'coaching:case_detail' case.pk %}">{{ case.participant.full_name }}</a></td>
+      <td data-language="{{ case.participant.preferred_language }}">{{ case.participant.get_preferred_language_display }}{% if case.participant.needs_interpreter %} · <strong class="interpreter">{% translate "needs an interpreter" %}</strong>{% endif %}</td>
+      <td><span class="stage stage-{{ case.state }}">{{ case.get_state_display }}</span></td>
+      <td>{{ case.region }}</td>
+      <td>{{ case.adviser|default:_("unassigned") }}</td>
+      <td>{% if case.next_due %}<time datetime="{{ case.next_due.isoformat }}">{{ case.next_due|date:"SHORT_DATE_FORMAT" }}</time>{% if case.overdue %} <strong class="badge-overdue">{% translate "overdue" %}</strong>{% endif %}{% else %}—{% endif %}</td>
+      <td>{{ case.participant.email }}{% if case.participant.email and case.participant.phone %}<br>{% endif %}{{ case.participant.phone|ltr }}</td>
+    </tr>
+  {% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["en", "sv", "ar"])
+def test_rows_are_written_as_the_template_wrote_them(world, language):
+    from django.template import engines
+    from django.utils.translation import override
+
+    from coaching.models import CaseFile, Participant
+    from coaching.templatetags.caseload import caseload_rows
+
+    today = date(2026, 11, 30)
+    people = [
+        Participant(first_name="Amal <b>", last_name="Yusuf & Co", email="a@example.com", phone="+46701234567"),
+        Participant(first_name="Rania", last_name="Haddad", preferred_language="ar", needs_interpreter=True),
+        Participant(first_name="Lin", last_name="", email="", phone="+4681234567"),
+    ]
+    cases = []
+    for i, (person, due, overdue, adviser) in enumerate(
+        [
+            (people[0], today - timedelta(days=3), True, world.adviser),
+            (people[1], today + timedelta(days=2), False, None),
+            (people[2], None, False, world.adviser),
+        ]
+    ):
+        case = CaseFile(pk=100 + i, participant=person, region=world.north, adviser=adviser, state=Stage.INTAKE)
+        case.next_due, case.overdue = due, overdue
+        cases.append(case)
+    with override(language):
+        expected = engines["django"].from_string(ROWS_AS_TEMPLATE).render({"cases": cases})
+        assert caseload_rows(cases) == expected
