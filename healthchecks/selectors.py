@@ -14,16 +14,22 @@ from coaching.models import CaseFile
 from .models import KIND_ORDER, Area, Round, Score
 
 
-def rounds_of(case: CaseFile) -> list[Round]:
-    """The case's rounds in the order start, midway, end, with scores and areas: three queries."""
+def rounds_of(case: CaseFile, *, people: bool = True) -> list[Round]:
+    """The case's rounds in the order start, midway, end, with scores and areas: three queries.
+
+    `people=False`: without who opened and filled them in (the case page's panel does not name them)."""
+    rounds = Round.objects.filter(case=case)
+    if people:
+        rounds = rounds.select_related("filled_by", "opened_by")
     rounds = list(
-        Round.objects.filter(case=case)
-        .select_related("filled_by", "opened_by")
-        .prefetch_related(
-            Prefetch("scores", queryset=Score.objects.only("round_id", "area_id", "value")),
-        )
+        rounds.prefetch_related(Prefetch("scores", queryset=Score.objects.only("round_id", "area_id", "value")))
     )
     return sorted(rounds, key=lambda r: KIND_ORDER[r.kind])
+
+
+def pending_rounds(case: CaseFile) -> list[Round]:
+    """The case's rounds open and waiting to be filled in, in the order start, midway, end: one query."""
+    return sorted(Round.objects.filter(case=case, taken_at__isnull=True), key=lambda r: KIND_ORDER[r.kind])
 
 
 @dataclass
