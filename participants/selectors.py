@@ -204,10 +204,12 @@ def my_path(participant, *, today: date | None = None) -> list[CasePath]:
     for health_round in Round.objects.filter(case_id__in=ids).order_by("case_id", "pk"):
         paths[health_round.case_id].rounds.append(health_round)
 
-    for loan in Loan.objects.filter(case_id__in=ids).select_related("product").order_by("pk"):
+    # Each loan with its ledger summed (its balance), without the agreement's PDF.
+    loans = Loan.objects.filter(case_id__in=ids).defer("agreement_pdf").order_by("pk")
+    for loan in loan_services.with_ledger_sums(loans):
         entry = {"loan": loan, "position": None, "balance": None, "receipts": []}
         if loan.status in (LoanStatus.ACTIVE, LoanStatus.REPAID, LoanStatus.WRITTEN_OFF):
-            entry["balance"] = loan_services.ledger_balance(loan)
+            entry["balance"] = loan_services.ledger_balance_of(loan)
             entry["position"] = loan_services.loan_position(loan, today, credit=entry["balance"]["credit"])
             entry["receipts"] = list(loan_selectors.receipts(loan)[:12])
         paths[loan.case_id].loans.append(entry)
