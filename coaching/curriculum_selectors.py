@@ -88,16 +88,21 @@ def present_minutes(case) -> int:
 
 
 def attendance_summary(case) -> dict:
-    """Sessions present / absent / excused and hours present, one query."""
+    """Sessions present / absent / excused and hours present, one query (a row per status: cheaper to build than
+    a filtered count per status)."""
     from django.db.models import Count
 
-    present = Q(status=Attendance.Status.PRESENT)
-    row = Attendance.objects.filter(case=case).aggregate(
-        present=Count("id", filter=present),
-        absent=Count("id", filter=Q(status=Attendance.Status.ABSENT)),
-        excused=Count("id", filter=Q(status=Attendance.Status.EXCUSED)),
-        minutes=Coalesce(Sum("session__duration_minutes", filter=present), 0),
-    )
+    row = {"present": 0, "absent": 0, "excused": 0, "minutes": 0}
+    for status, count, minutes in (
+        Attendance.objects.filter(case=case)
+        .order_by()
+        .values_list("status")
+        .annotate(count=Count("id"), minutes=Sum("session__duration_minutes"))
+    ):
+        if status in Attendance.Status.values:
+            row[status] = count
+        if status == Attendance.Status.PRESENT:
+            row["minutes"] = minutes or 0
     row["hours"] = round(row["minutes"] / 60, 1)
     return row
 

@@ -63,7 +63,11 @@ def comparison(case: CaseFile, rounds: list[Round] | None = None, *, language: s
     rounds = [r for r in (rounds if rounds is not None else rounds_of(case)) if r.is_filled]
     language = language or get_language()
     questionnaire_ids = {r.questionnaire_id for r in rounds}
-    areas = list(Area.objects.filter(questionnaire_id__in=questionnaire_ids).order_by("order", "id"))
+    areas = (
+        list(Area.objects.filter(questionnaire_id__in=questionnaire_ids).order_by("order", "id"))
+        if questionnaire_ids
+        else []  # nothing filled in yet: not even a query to build
+    )
     by_round = [{s.area_id: s.value for s in r.scores.all()} for r in rounds]
     rows = []
     for area in areas:
