@@ -123,7 +123,7 @@ def my_cases(participant) -> QuerySet[CaseFile]:
         .values("n")
     )
     documents = Document.objects.filter(case=OuterRef("pk")).values("case").annotate(n=Count("pk")).values("n")
-    return participant.cases.select_related("programme", "region", "adviser").annotate(
+    return participant.cases.select_related("programme", "adviser").annotate(
         unread_messages=Coalesce(Subquery(unread), 0), document_count=Coalesce(Subquery(documents), 0)
     )
 
@@ -190,12 +190,8 @@ def my_path(participant, *, today: date | None = None) -> list[CasePath]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    for plan in (
-        BusinessPlan.objects.filter(case_id__in=ids)
-        .select_related("latest_version")
-        .defer("latest_version__sections", "latest_version__budget")
-        .annotate(comment_count=Coalesce(Subquery(comments), 0))
-    ):
+    # Her page shows the plan's status and comment count, not its versions.
+    for plan in BusinessPlan.objects.filter(case_id__in=ids).annotate(comment_count=Coalesce(Subquery(comments), 0)):
         paths[plan.case_id].plan = plan
         paths[plan.case_id].plan_comments = plan.comment_count
     for path in paths.values():
