@@ -27,11 +27,6 @@ def rounds_of(case: CaseFile, *, people: bool = True) -> list[Round]:
     return sorted(rounds, key=lambda r: KIND_ORDER[r.kind])
 
 
-def pending_rounds(case: CaseFile) -> list[Round]:
-    """The case's rounds open and waiting to be filled in, in the order start, midway, end: one query."""
-    return sorted(Round.objects.filter(case=case, taken_at__isnull=True), key=lambda r: KIND_ORDER[r.kind])
-
-
 @dataclass
 class AreaRow:
     area: Area

@@ -97,7 +97,7 @@ def health_check_panel(context, case):
 
 @register.inclusion_tag("healthchecks/includes/my_links.html")
 def my_health_check_links(case):
-    return {"pending": selectors.pending_rounds(case)}
+    return {"pending": [r for r in selectors.rounds_of(case) if not r.is_filled]}
 
 
 @register.filter
