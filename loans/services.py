@@ -58,6 +58,7 @@ def loan_position(loan: Loan, as_of: date | None = None, *, credit: Decimal | No
     zero = Decimal("0")
     penalties = (
         LedgerEntry.objects.filter(instalment=OuterRef("pk"), kind=EntryKind.PENALTY)
+        .order_by()  # not by the loan (the entries' default ordering): no join to it
         .values("instalment")
         .annotate(total=Sum("penalty"))
         .values("total")
