@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from neem import access
@@ -41,6 +41,19 @@ def case_progress(case) -> list[ModuleProgress]:
     )
 
 
+def case_progress_for_panel(case) -> list[ModuleProgress]:
+    """The case's modules in order as the case page's panel lists them: status, title, whether mandatory and
+    the curriculum's version (`version`). One query, without the checklist items and ticks `case_progress`
+    reads, the texts the panel does not show or a join to the curriculum."""
+    return list(
+        ModuleProgress.objects.filter(case=case)
+        .select_related("module")
+        .only("case_id", "status", "module__title", "module__mandatory")
+        .annotate(version=F("module__curriculum__version"))
+        .order_by("module__order", "module_id")
+    )
+
+
 def current_progress(progress: list[ModuleProgress]) -> ModuleProgress | None:
     """The module the case is working on now: the first one open or sent back."""
     return next((p for p in progress if p.is_workable), None)
@@ -75,16 +88,21 @@ def present_minutes(case) -> int:
 
 
 def attendance_summary(case) -> dict:
-    """Sessions present / absent / excused and hours present, one query."""
+    """Sessions present / absent / excused and hours present, one query (a row per status: cheaper to build than
+    a filtered count per status)."""
     from django.db.models import Count
 
-    present = Q(status=Attendance.Status.PRESENT)
-    row = Attendance.objects.filter(case=case).aggregate(
-        present=Count("id", filter=present),
-        absent=Count("id", filter=Q(status=Attendance.Status.ABSENT)),
-        excused=Count("id", filter=Q(status=Attendance.Status.EXCUSED)),
-        minutes=Coalesce(Sum("session__duration_minutes", filter=present), 0),
-    )
+    row = {"present": 0, "absent": 0, "excused": 0, "minutes": 0}
+    for status, count, minutes in (
+        Attendance.objects.filter(case=case)
+        .order_by()
+        .values_list("status")
+        .annotate(count=Count("id"), minutes=Sum("session__duration_minutes"))
+    ):
+        if status in Attendance.Status.values:
+            row[status] = count
+        if status == Attendance.Status.PRESENT:
+            row["minutes"] = minutes or 0
     row["hours"] = round(row["minutes"] / 60, 1)
     return row
 

@@ -25,13 +25,16 @@ def participants_visible_to(user) -> QuerySet[Participant]:
     return Participant.objects.filter(pk__in=cases_visible_to(user).values("participant_id"), merged_into__isnull=True)
 
 
-def case_for_page(user, pk: int) -> CaseFile:
-    """The case with what its page shows, or Http404 if the user may not see it."""
+def case_for_page(user, pk: int, *, with_login: bool = False) -> CaseFile:
+    """The case with what its page shows, or Http404 if the user may not see it.
+
+    `with_login`: her login (participant.user) too, in the same query: the case page shows it."""
     from django.shortcuts import get_object_or_404
 
-    return get_object_or_404(
-        cases_visible_to(user).select_related("participant", "programme", "region", "adviser"), pk=pk
-    )
+    related = ["participant", "programme", "region", "adviser"]
+    if with_login:
+        related.append("participant__user")
+    return get_object_or_404(cases_visible_to(user).select_related(*related), pk=pk)
 
 
 def timeline(case: CaseFile, *, limit: int = 200) -> QuerySet[CaseEvent]:

@@ -105,7 +105,7 @@ def case_detail(request, pk: int):
     Every note, the whole timeline and who changed what are on the case record (`case_record`): a case with a
     long history does not make every visit to its page slower (manage.py bench).
     """
-    case = selectors.case_for_page(request.user, pk)
+    case = selectors.case_for_page(request.user, pk, with_login=True)  # her login: participant_pages_panel
     user = request.user
     can_work = access.can_work_on_case(user, case)
     can_assign = access.can_assign_case(user, case)

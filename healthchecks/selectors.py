@@ -14,14 +14,15 @@ from coaching.models import CaseFile
 from .models import KIND_ORDER, Area, Round, Score
 
 
-def rounds_of(case: CaseFile) -> list[Round]:
-    """The case's rounds in the order start, midway, end, with scores and areas: three queries."""
+def rounds_of(case: CaseFile, *, people: bool = True) -> list[Round]:
+    """The case's rounds in the order start, midway, end, with scores and areas: three queries.
+
+    `people=False`: without who opened and filled them in (the case page's panel does not name them)."""
+    rounds = Round.objects.filter(case=case)
+    if people:
+        rounds = rounds.select_related("filled_by", "opened_by")
     rounds = list(
-        Round.objects.filter(case=case)
-        .select_related("filled_by", "opened_by")
-        .prefetch_related(
-            Prefetch("scores", queryset=Score.objects.only("round_id", "area_id", "value")),
-        )
+        rounds.prefetch_related(Prefetch("scores", queryset=Score.objects.only("round_id", "area_id", "value")))
     )
     return sorted(rounds, key=lambda r: KIND_ORDER[r.kind])
 
@@ -57,7 +58,11 @@ def comparison(case: CaseFile, rounds: list[Round] | None = None, *, language: s
     rounds = [r for r in (rounds if rounds is not None else rounds_of(case)) if r.is_filled]
     language = language or get_language()
     questionnaire_ids = {r.questionnaire_id for r in rounds}
-    areas = list(Area.objects.filter(questionnaire_id__in=questionnaire_ids).order_by("order", "id"))
+    areas = (
+        list(Area.objects.filter(questionnaire_id__in=questionnaire_ids).order_by("order", "id"))
+        if questionnaire_ids
+        else []  # nothing filled in yet: not even a query to build
+    )
     by_round = [{s.area_id: s.value for s in r.scores.all()} for r in rounds]
     rows = []
     for area in areas:

@@ -58,6 +58,7 @@ def loan_position(loan: Loan, as_of: date | None = None, *, credit: Decimal | No
     zero = Decimal("0")
     penalties = (
         LedgerEntry.objects.filter(instalment=OuterRef("pk"), kind=EntryKind.PENALTY)
+        .order_by()  # not by the loan (the entries' default ordering): no join to it
         .values("instalment")
         .annotate(total=Sum("penalty"))
         .values("total")
@@ -101,13 +102,26 @@ def loan_position(loan: Loan, as_of: date | None = None, *, credit: Decimal | No
 def ledger_balance(loan: Loan) -> dict[str, Decimal]:
     """The sum of the ledger, per component and owed in all."""
     zero = Decimal("0")
+    return _balance(
+        LedgerEntry.objects.filter(loan=loan).aggregate(**{c: Coalesce(Sum(c), zero) for c in (*COMPONENTS, "credit")})
+    )
+
+
+def with_ledger_sums(loans):
+    """The loans with their ledgers summed in the same query, for `ledger_balance_of` (a page that lists loans
+    need not ask for each balance)."""
+    zero = Decimal("0")
+    return loans.annotate(**{f"ledger_{c}": Coalesce(Sum(f"entries__{c}"), zero) for c in (*COMPONENTS, "credit")})
+
+
+def ledger_balance_of(loan: Loan) -> dict[str, Decimal]:
+    """`ledger_balance` of a loan read through `with_ledger_sums`: no query."""
+    return _balance({c: getattr(loan, f"ledger_{c}") for c in (*COMPONENTS, "credit")})
+
+
+def _balance(sums: dict) -> dict[str, Decimal]:
     # SQLite sums decimals as floats: quantize back to cents (PostgreSQL's numeric is exact anyway).
-    sums = {
-        name: _money(value)
-        for name, value in LedgerEntry.objects.filter(loan=loan)
-        .aggregate(**{c: Coalesce(Sum(c), zero) for c in (*COMPONENTS, "credit")})
-        .items()
-    }
+    sums = {name: _money(value) for name, value in sums.items()}
     sums["owed"] = sums["principal"] + sums["interest"] + sums["fee"] + sums["penalty"] - sums["credit"]
     return sums
 

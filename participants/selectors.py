@@ -123,7 +123,7 @@ def my_cases(participant) -> QuerySet[CaseFile]:
         .values("n")
     )
     documents = Document.objects.filter(case=OuterRef("pk")).values("case").annotate(n=Count("pk")).values("n")
-    return participant.cases.select_related("programme", "region", "adviser").annotate(
+    return participant.cases.select_related("programme", "adviser").annotate(
         unread_messages=Coalesce(Subquery(unread), 0), document_count=Coalesce(Subquery(documents), 0)
     )
 
@@ -190,12 +190,8 @@ def my_path(participant, *, today: date | None = None) -> list[CasePath]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    for plan in (
-        BusinessPlan.objects.filter(case_id__in=ids)
-        .select_related("latest_version")
-        .defer("latest_version__sections", "latest_version__budget")
-        .annotate(comment_count=Coalesce(Subquery(comments), 0))
-    ):
+    # Her page shows the plan's status and comment count, not its versions.
+    for plan in BusinessPlan.objects.filter(case_id__in=ids).annotate(comment_count=Coalesce(Subquery(comments), 0)):
         paths[plan.case_id].plan = plan
         paths[plan.case_id].plan_comments = plan.comment_count
     for path in paths.values():
@@ -204,10 +200,12 @@ def my_path(participant, *, today: date | None = None) -> list[CasePath]:
     for health_round in Round.objects.filter(case_id__in=ids).order_by("case_id", "pk"):
         paths[health_round.case_id].rounds.append(health_round)
 
-    for loan in Loan.objects.filter(case_id__in=ids).select_related("product").order_by("pk"):
+    # Each loan with its ledger summed (its balance), without the agreement's PDF.
+    loans = Loan.objects.filter(case_id__in=ids).defer("agreement_pdf").order_by("pk")
+    for loan in loan_services.with_ledger_sums(loans):
         entry = {"loan": loan, "position": None, "balance": None, "receipts": []}
         if loan.status in (LoanStatus.ACTIVE, LoanStatus.REPAID, LoanStatus.WRITTEN_OFF):
-            entry["balance"] = loan_services.ledger_balance(loan)
+            entry["balance"] = loan_services.ledger_balance_of(loan)
             entry["position"] = loan_services.loan_position(loan, today, credit=entry["balance"]["credit"])
             entry["receipts"] = list(loan_selectors.receipts(loan)[:12])
         paths[loan.case_id].loans.append(entry)

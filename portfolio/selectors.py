@@ -288,16 +288,16 @@ def business_running_after(case, months: int = 12, visits: list[FollowUpVisit] |
     True or False from the latest visit on or after that mark; False also when an earlier visit found it
     closed and none came after; None when nobody has looked yet. `visits` as for `income_change`.
     """
-    start = business_start(case)
-    if start is None:
-        return None
-    mark = _add_months(start, months)
     if visits is None:
         latest = case.follow_up_visits.order_by("-date", "-id").first()
     else:
         latest = visits[0] if visits else None
-    if latest is None:
+    if latest is None:  # nobody has looked: no need to ask when the clock started
         return None
+    start = business_start(case)
+    if start is None:
+        return None
+    mark = _add_months(start, months)
     if latest.date >= mark:
         return latest.company_status == CompanyStatus.RUNNING
     if latest.company_status == CompanyStatus.CLOSED:

@@ -25,7 +25,7 @@ def modules_panel(context, case):
     from neem import access
 
     user = context["request"].user
-    progress = cs.case_progress(case)
+    progress = cs.case_progress_for_panel(case)
     from coaching.mentoring_services import active_matches_of_case
 
     return {
@@ -36,7 +36,7 @@ def modules_panel(context, case):
         "attendance": cs.attendance_summary(case),
         "matches": active_matches_of_case(case),
         "can_work": access.can_work_on_case(user, case),
-        "version": progress[0].module.curriculum.version if progress else None,
+        "version": progress[0].version if progress else None,
     }
 
 

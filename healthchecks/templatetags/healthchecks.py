@@ -73,12 +73,14 @@ def chart(comparison) -> dict | None:
 @register.inclusion_tag("healthchecks/includes/case_panel.html", takes_context=True)
 def health_check_panel(context, case):
     user = context["request"].user
-    rounds = selectors.rounds_of(case)
+    rounds = selectors.rounds_of(case, people=False)
     comparison = selectors.comparison(case, rounds, language=get_language())
     can_work = access.can_work_on_case(user, case)
     taken = {r.kind for r in rounds}
     openable = [(value, label) for value, label in Round.Kind.choices if value not in taken]
-    has_questionnaire = Questionnaire.objects.filter(programme_id=case.programme_id, active=True).exists()
+    # Only those who may work on the case are told whether a round can be opened (or why not): nobody else
+    # needs the query.
+    has_questionnaire = can_work and Questionnaire.objects.filter(programme_id=case.programme_id, active=True).exists()
     return {
         "case": case,
         "rounds": rounds,

@@ -15,7 +15,7 @@ register = template.Library()
 def case_follow_up(context, case):
     user = context["request"].user
     baseline = case.participant.household_income
-    visits = list(selectors.visits(case))
+    visits = list(case.follow_up_visits.order_by("-date", "-id"))  # as selectors.visits, without who recorded them
     for visit in visits:
         visit.change = (
             visit.household_income - baseline if baseline is not None and visit.household_income is not None else None

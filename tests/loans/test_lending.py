@@ -387,3 +387,23 @@ def test_daily_command_is_idempotent(world):
     assert LedgerEntry.objects.filter(kind=EntryKind.PENALTY).count() == 1
     assert NextAction.objects.filter(case=loan.case, key__startswith="loan-arrears").count() == 1
     assert_ledger_consistent(loan)
+
+
+def test_ledger_sums_read_with_the_loans_give_the_same_balance(world):
+    """My path sums each loan's ledger in the loans' query (with_ledger_sums): the same balance, credit included."""
+
+    def summed(loan):
+        return services.ledger_balance_of(services.with_ledger_sums(Loan.objects.filter(pk=loan.pk)).get())
+
+    loan = approved_loan(world, amount="6000", term=3)
+    assert summed(loan) == services.ledger_balance(loan)  # no entries yet: all zero
+    services.agreement_accept(
+        by=world.borrower_user, loan_id=loan.pk, password="pw-123456789", pdf_bytes=b"%PDF-1.7 test"
+    )
+    services.loan_disburse(by=world.lead, loan_id=loan.pk, on=date(2026, 1, 15), method="bank", reference="P-1")
+    services.repayment_record(by=world.adviser, loan_id=loan.pk, amount=Decimal("1500"), on=date(2026, 2, 1))
+    owed = services.ledger_balance(loan)["owed"]
+    services.repayment_record(by=world.adviser, loan_id=loan.pk, amount=owed + Decimal("50"), on=date(2026, 3, 1))
+
+    assert summed(loan) == services.ledger_balance(loan)
+    assert summed(loan)["credit"] == Decimal("50")

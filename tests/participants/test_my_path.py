@@ -128,10 +128,10 @@ def queries_for(client) -> int:
 
 
 # Session, user, her record with her reminder choice, scope, cases, modules (3), cohorts, sessions, plans with
-# their comment counts, rounds, loans, one loan's balance and position (its schedule with penalties; the credit
-# comes from the balance), receipts, the "Pay now" block's payments (2), and what base.html reads: 18 whatever
-# her data.
-MY_PATH_QUERIES = 18
+# their comment counts, rounds, loans with their balances, one loan's position (its schedule with penalties; the
+# credit comes from the balance), receipts, the "Pay now" block's payments (2), and what base.html reads: 17
+# whatever her data.
+MY_PATH_QUERIES = 17
 
 
 def test_my_path_query_count_does_not_grow_with_her_data(world, client_for):
