@@ -67,7 +67,7 @@ def _option(option: dict) -> str:
     return f'<option value="{_formatted(option["value"])}"{_attrs(option["attrs"])}>{_out(option["label"])}</option>\n'
 
 
-# The stock templates that only include input.html, followed by their own newline.
+# The stock templates that only include input.html.
 _INPUT_TEMPLATES = (
     "checkbox", "color", "date", "datetime", "email", "file", "hidden", "number", "password", "search", "tel",
     "text", "time", "url",
@@ -84,8 +84,8 @@ class NeemFormRenderer(TemplatesSetting):
     def _fast_templates(self) -> dict:
         if self._fast is None:
             fast = {"django/forms/widgets/input.html": _input}
-            for name in _INPUT_TEMPLATES:
-                fast[f"django/forms/widgets/{name}.html"] = lambda widget: _input(widget) + "\n"
+            # Their own trailing newline goes with the strip every rendered widget gets (render()).
+            fast.update({f"django/forms/widgets/{name}.html": _input for name in _INPUT_TEMPLATES})
             fast["django/forms/widgets/textarea.html"] = _textarea
             fast[SELECT_OPTION] = _option
             fast["django/forms/widgets/select.html"] = self._select

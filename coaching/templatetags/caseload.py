@@ -10,7 +10,7 @@ from __future__ import annotations
 from django import template
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
@@ -67,4 +67,4 @@ def caseload_rows(cases) -> SafeString:
                 ltr(person.phone),
             )
         )
-    return mark_safe("".join(conditional_escape(row) for row in rows))  # noqa: S308 (format_html escaped them)
+    return mark_safe("".join(rows))  # noqa: S308 (each row is format_html's)
