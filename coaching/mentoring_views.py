@@ -18,6 +18,7 @@ from . import selectors
 from .curriculum_forms import MentorMeetingForm
 from .errors import DomainError, NotAllowed
 from .forms import DateInput
+from .tabs import case_url
 
 
 @login_required
@@ -89,7 +90,7 @@ def mentor_match(request, pk: int):
             form.add_error("mentor", exc.message)
         else:
             messages.success(request, _("The mentor was matched."))
-            return redirect("coaching:case_detail", pk=case.pk)
+            return redirect(case_url(case.pk, "coaching", "#modules"))
     return render(
         request,
         "coaching/mentoring/match.html",

@@ -7,9 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
@@ -19,7 +18,7 @@ from neem.models import Region, Role
 from neem.signals import personal_data_accessed
 
 from . import history as case_history
-from . import selectors, services
+from . import selectors, services, tabs
 from .errors import DomainError, NotAllowed
 from .forms import (
     AssignForm,
@@ -100,29 +99,35 @@ TIMELINE_ON_CASE_PAGE = 10
 
 @login_required
 def case_detail(request, pk: int):
-    """The case page: who she is, where the case stands, what is next, the latest notes and timeline entries.
+    """The case page, one tab at a time (coaching/tabs.py).
 
-    Every note, the whole timeline and who changed what are on the case record (`case_record`): a case with a
-    long history does not make every visit to its page slower (manage.py bench).
+    The overview: who she is, where the case stands, what is next, the latest notes and timeline entries. Every
+    note, the whole timeline and who changed what are on the case record (`case_record`): a case with a long
+    history does not make every visit to its page slower (manage.py bench).
     """
-    case = selectors.case_for_page(request.user, pk, with_login=True)  # her login: participant_pages_panel
+    tab = request.GET.get("tab") or tabs.OVERVIEW
+    if tab not in tabs.NAMES:
+        raise Http404
+    # Her login is shown on the messages tab (participant_pages_panel).
+    case = selectors.case_for_page(request.user, pk, with_login=tab == "pages")
     user = request.user
     can_work = access.can_work_on_case(user, case)
     can_assign = access.can_assign_case(user, case)
-    notes = list(_notes(user, case)[: NOTES_ON_CASE_PAGE + 1])
-    events = list(selectors.timeline(case, limit=TIMELINE_ON_CASE_PAGE + 1))
-    sees_sensitive = access.can_see_sensitive(user, case)
     personal_data_accessed.send(sender=__name__, user=user, case=case, action="view")
-    return render(
-        request,
-        "coaching/case_detail.html",
-        {
-            "case": case,
-            "participant": case.participant,
-            "journey": JOURNEY,
-            "stage_index": JOURNEY.index(case.state) if case.state in JOURNEY else None,
-            "can_work": can_work,
-            "can_assign": can_assign,
+    context = {
+        "case": case,
+        "participant": case.participant,
+        "journey": JOURNEY,
+        "stage_index": JOURNEY.index(case.state) if case.state in JOURNEY else None,
+        "tab": tab,
+        "tabs": tabs.TABS,
+        "can_work": can_work,
+        "can_assign": can_assign,
+    }
+    if tab == tabs.OVERVIEW:
+        notes = list(_notes(user, case)[: NOTES_ON_CASE_PAGE + 1])
+        events = list(selectors.timeline(case, limit=TIMELINE_ON_CASE_PAGE + 1))
+        context |= {
             # This case is one of hers: whoever may work on it or assign it may edit her details (no query).
             "can_edit_participant": can_work or can_assign or services.can_edit_participant(user, case.participant),
             "transitions": services.transitions_for(case, user) if can_work else [],
@@ -134,12 +139,12 @@ def case_detail(request, pk: int):
             "actions": case.next_actions.select_related("owner"),
             "events": events[:TIMELINE_ON_CASE_PAGE],
             "timeline_more": len(events) > TIMELINE_ON_CASE_PAGE,
-            "sees_sensitive": sees_sensitive,
+            "sees_sensitive": access.can_see_sensitive(user, case),
             "can_open_personal_data": can_work
             or access.can_export_personal_data(user, case)
             or access.can_erase_personal_data(user, case),
-        },
-    )
+        }
+    return render(request, "coaching/case_detail.html", context)
 
 
 RECORD_NOTES = 500
@@ -221,7 +226,7 @@ def _changes(records, *, hidden=(), skip_relations: bool = False) -> list[dict]:
 
 
 def _back_to_case(case_pk: int, anchor: str = "") -> HttpResponseRedirect:
-    return redirect(reverse("coaching:case_detail", args=[case_pk]) + anchor)
+    return redirect(tabs.case_url(case_pk, anchor=anchor))
 
 
 def _handle(request, case_pk: int, action, success: str, anchor: str = ""):

@@ -13,13 +13,14 @@ from django.views.decorators.http import require_POST
 
 from coaching import selectors as coaching_selectors
 from coaching.errors import DomainError, NotAllowed
+from coaching.tabs import case_url
 
 from . import selectors, services
 from .forms import OpenRoundForm, ScoresForm
 
 
 def _to_case(case_pk: int):
-    return redirect(reverse("coaching:case_detail", args=[case_pk]) + "#health-check")
+    return redirect(case_url(case_pk, "coaching", "#health-check"))
 
 
 @login_required
@@ -74,7 +75,7 @@ def round_fill(request, case_pk: int, round_pk: int):
     return _fill(
         request,
         health_round,
-        done_url=reverse("coaching:case_detail", args=[case.pk]) + "#health-check",
+        done_url=case_url(case.pk, "coaching", "#health-check"),
         template_context={"mine": False},
     )
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from coaching.errors import NotAllowed, Refused
 from coaching.models import CaseEvent, CaseFile, Participant
+from coaching.tabs import case_url
 from neem import access
 
 from .models import CheckIn, Document, Message, ReminderPreference
@@ -252,7 +253,7 @@ def message_post(*, by, case: CaseFile, text: str) -> Message:
         message = Message.objects.create(case=case, author=by, from_participant=mine, text=text)
         if mine:
             recipients = [(u.email, u.language) for u in _adviser_recipients(case)]
-            link = base_url() + reverse("coaching:case_detail", args=[case.pk]) + "#messages"
+            link = base_url() + case_url(case.pk, "pages", "#messages")
         else:
             participant = case.participant
             address = participant.user.email if participant.user_id else participant.email

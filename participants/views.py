@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from coaching.errors import DomainError, NotAllowed
 from coaching.models import Participant
+from coaching.tabs import case_url
 from neem.signals import personal_data_accessed
 
 from . import checkins, selectors, services
@@ -153,7 +154,7 @@ def document_delete(request, document_pk: int):
     messages.success(request, _("The document is deleted."))
     if services.is_her_case(request.user, case):
         return redirect("participants:my_documents", case_pk=case.pk)
-    return redirect(reverse("coaching:case_detail", args=[case.pk]) + "#documents")
+    return redirect(case_url(case.pk, "pages", "#documents"))
 
 
 # --- The adviser's side, from the case page ------------------------------------------------------
@@ -171,7 +172,7 @@ def _case_for_worker(request, case_pk: int):
 
 
 def _back(case):
-    return redirect(reverse("coaching:case_detail", args=[case.pk]) + "#participant-pages")
+    return redirect(case_url(case.pk, "pages", "#participant-pages"))
 
 
 @login_required
@@ -202,7 +203,7 @@ def case_message(request, case_pk: int):
         services.thread_mark_read(reader=request.user, case=case)
     else:
         messages.error(request, _("Write a message first."))
-    return redirect(reverse("coaching:case_detail", args=[case.pk]) + "#messages")
+    return redirect(case_url(case.pk, "pages", "#messages"))
 
 
 @login_required
@@ -214,7 +215,7 @@ def case_document(request, case_pk: int):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-    return redirect(reverse("coaching:case_detail", args=[case.pk]) + "#documents")
+    return redirect(case_url(case.pk, "pages", "#documents"))
 
 
 # --- After the programme: the public check-in form ------------------------------------------------

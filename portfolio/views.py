@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from coaching import selectors as case_selectors
 from coaching.errors import DomainError, NotAllowed
+from coaching.tabs import case_url
 from loans.models import LoanProduct
 from neem import access
 from perf import figcache
@@ -333,7 +334,7 @@ def case_statement_issue(request, pk: int):
         ),
     )
     if not issued:
-        return redirect("coaching:case_detail", pk=case.pk)
+        return redirect(case_url(case.pk, "loan", "#follow-up"))
     statement, pdf = issued
     return _pdf_response(pdf, _statement_filename(statement))
 
@@ -348,7 +349,7 @@ def statement_revoke(request, pk: int):
         _("The statement was revoked: it no longer verifies."),
     )
     case = statement.participant.cases.filter(pk__in=case_selectors.cases_visible_to(request.user)).first()
-    return redirect("coaching:case_detail", pk=case.pk) if case else redirect("home")
+    return redirect(case_url(case.pk, "loan", "#follow-up")) if case else redirect("home")
 
 
 def _too_many_lookups(request) -> bool:
@@ -406,5 +407,5 @@ def follow_up_new(request, pk: int):
             _("The follow-up visit was recorded."),
         )
         if done:
-            return redirect(reverse("coaching:case_detail", args=[case.pk]) + "#follow-up")
+            return redirect(case_url(case.pk, "loan", "#follow-up"))
     return render(request, "portfolio/follow_up_form.html", {"case": case, "form": form})

@@ -46,6 +46,11 @@ def test_adviser_signs_off_a_module(page, live_server, transactional_db):
     page.wait_for_url("**/cases/**")
 
     page.goto(f"{live_server.url}/cases/{world.case.pk}/")
+    # The modules are on the case's Coaching tab, marked as the current stage's.
+    page.get_by_role("navigation", name="Parts of the case").get_by_role(
+        "link", name="Coaching (current stage)"
+    ).click()
+    page.wait_for_url(f"**/cases/{world.case.pk}/?tab=coaching")
     page.get_by_role("link", name="Go to the current module: Business idea").click()
     page.wait_for_url(f"**/modules/{first.pk}/")
 

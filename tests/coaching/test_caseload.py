@@ -155,13 +155,12 @@ def test_caseload_query_count_does_not_grow_with_the_cases(world, client_for, dj
     assert len(response.context["page"].object_list) == 15
 
 
-# session, user, scope, the case (with her login), the plan gate of the two steps on offer (2), the navigation's
-# participant check, the panels (modules, hours, mentoring, plan, health-check rounds and questionnaire, follow-up
-# visits; the loan that starts the 12 months only once a visit is recorded), the user's permissions and groups
-# (the editor link), documents, messages, actions, the latest notes, the latest events and the access log's
-# row: 22 whatever the timeline's length. (Who changed what is on the case record; the adviser may edit her
-# details because she works on this case, so her other cases are not read.)
-CASE_PAGE_QUERIES = 22
+# The overview (the other tabs: tests/coaching/test_case_tabs.py): session, user, scope, the case, the plan gate
+# of the two steps on offer (2), the navigation's participant check, the user's permissions and groups (the
+# editor link), actions, the latest notes, the latest events and the access log's row: 13 whatever the
+# timeline's length. (Who changed what is on the case record; the adviser may edit her details because she
+# works on this case, so her other cases are not read.)
+CASE_PAGE_QUERIES = 13
 
 
 def test_case_page_query_count_does_not_grow_with_the_timeline(world, client_for, django_assert_num_queries):

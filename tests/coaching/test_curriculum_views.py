@@ -23,7 +23,7 @@ def world():
 def test_case_page_shows_the_modules_panel(world, client):
     client.force_login(world.adviser)
 
-    page = client.get(f"/cases/{world.case.pk}/").content.decode()
+    page = client.get(f"/cases/{world.case.pk}/", {"tab": "coaching"}).content.decode()
 
     assert "Coaching modules" in page
     assert "Go to the current module: Business idea" in page

@@ -129,8 +129,8 @@ def test_mentoring_requirement_follows_the_programme_setting(world):
 def test_adviser_matches_from_the_case_page(world, client):
     client.force_login(world.adviser)
 
-    assert "Match with a mentor" in client.get(f"/cases/{world.other.pk}/").content.decode()
+    assert "Match with a mentor" in client.get(f"/cases/{world.other.pk}/", {"tab": "coaching"}).content.decode()
     response = client.post(f"/cases/{world.other.pk}/mentor/", {"mentor": world.mentor.pk, "started_on": ""})
 
-    assert response.status_code == 302
+    assert response["Location"] == f"/cases/{world.other.pk}/?tab=coaching#modules"
     assert world.other.mentor_matches.filter(mentor=world.mentor).exists()

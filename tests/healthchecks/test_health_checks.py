@@ -138,7 +138,7 @@ def test_the_case_page_shows_rounds_side_by_side_with_a_radar_chart(
     take(case, questionnaire, "start", START, opener=adviser, filler=participant_user)
     take(case, questionnaire, "end", END, opener=adviser, filler=participant_user)
     client.force_login(adviser)
-    body = client.get(reverse("coaching:case_detail", args=[case.pk])).content.decode()
+    body = client.get(reverse("coaching:case_detail", args=[case.pk]), {"tab": "coaching"}).content.decode()
     assert '<svg class="radar"' in body
     assert body.count("<polygon points=") >= 5 + 2  # grid rings and one shape per round
     assert '<td data-area="vision">+3</td>' in body

@@ -137,7 +137,8 @@ def test_adviser_answers_from_the_case_page_and_she_reads_it(world, client_for, 
 def test_the_case_page_shows_the_thread_and_documents_panel(world, client_for):
     Message.objects.create(case=world.case, author=world.participant, from_participant=True, text="Hi Sara")
 
-    body = client_for(world.adviser).get(reverse("coaching:case_detail", args=[world.case.pk])).content.decode()
+    body = client_for(world.adviser).get(reverse("coaching:case_detail", args=[world.case.pk]), {"tab": "pages"})
+    body = body.content.decode()
 
     assert "Hi Sara" in body
     assert reverse("participants:case_invite", args=[world.case.pk]) in body

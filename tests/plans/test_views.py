@@ -63,7 +63,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, case):
 def test_the_case_page_shows_the_plan_panel(client, case, participant_user, adviser):
     written_plan(case, participant_user)
     client.force_login(adviser)
-    response = client.get(reverse("coaching:case_detail", args=[case.pk]))
+    response = client.get(reverse("coaching:case_detail", args=[case.pk]), {"tab": "plan"})
     body = response.content.decode()
     assert "Open the business plan" in body
     assert url("detail", case) in body

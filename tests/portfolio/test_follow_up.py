@@ -90,8 +90,9 @@ def test_recording_a_visit_through_the_page_and_seeing_the_change(client, world)
             "household_income": "14000",
         },
     )
-    assert response.status_code == 302
-    page = client.get(reverse("coaching:case_detail", args=[world.case.pk])).content.decode()
+    # Back to the case, on the tab with the follow-up panel.
+    assert response["Location"] == f"/cases/{world.case.pk}/?tab=loan#follow-up"
+    page = client.get(response["Location"]).content.decode()
     assert "Business follow-up" in page and "2000.00" in page  # 14000 − 12000
 
 

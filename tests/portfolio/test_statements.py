@@ -136,13 +136,13 @@ def test_lookups_are_rate_limited_by_address(client, world, settings):
 def test_staff_issue_and_revoke_from_the_case_page(client, world):
     client.force_login(world.adviser)
     case_page = reverse("coaching:case_detail", args=[world.case.pk])
-    assert "Issue a credit statement" in client.get(case_page).content.decode()
+    assert "Issue a credit statement" in client.get(case_page, {"tab": "loan"}).content.decode()
     response = client.post(reverse("portfolio:case_statement_issue", args=[world.case.pk]))
     assert response["Content-Type"] == "application/pdf"
     statement = CreditStatement.objects.get()
     assert statement.issued_by == world.adviser
     response = client.post(reverse("portfolio:statement_revoke", args=[statement.pk]))
-    assert response.status_code == 302
+    assert response["Location"] == case_page + "?tab=loan#follow-up"
     assert CreditStatement.objects.get().revoked_at is not None
 
 
