@@ -33,6 +33,11 @@ TABS = (
 NAMES = frozenset(tab.name for tab in TABS)
 
 
+def of_stage(state: str) -> Tab | None:
+    """The tab with the work of a stage, if it has one besides the overview."""
+    return next((tab for tab in TABS if state in tab.stages and tab.name != OVERVIEW), None)
+
+
 def case_url(case_pk: int, tab: str = OVERVIEW, anchor: str = "") -> str:
     """The case page, opened on `tab` (the overview by default), with an optional `#anchor`."""
     if tab not in NAMES:

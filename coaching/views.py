@@ -121,6 +121,7 @@ def case_detail(request, pk: int):
         "stage_index": JOURNEY.index(case.state) if case.state in JOURNEY else None,
         "tab": tab,
         "tabs": tabs.TABS,
+        "stage_tab": tabs.of_stage(case.state),
         "can_work": can_work,
         "can_assign": can_assign,
     }

@@ -47,6 +47,8 @@ def test_the_tab_of_the_current_stage_is_marked(world, client_for):
     marked = '?tab=coaching">Coaching <span class="current-stage">(current stage)</span>'
     assert f'href="/cases/{world.case.pk}/{marked}' in body
     assert body.count('class="current-stage"') == 1
+    # The next step says where the stage's work is.
+    assert f'This stage\'s work: <a href="/cases/{world.case.pk}/?tab=coaching">Coaching</a>' in body
 
 
 def test_an_unknown_tab_is_not_found(world, client_for):
