@@ -47,12 +47,18 @@ class CaseloadView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         _staff_only(user)
         scope = access.scope_of(user)
+        # Only what the filter form and the title show: the regions' names, the advisers' names (str(user)).
         regions = list(
-            Region.objects.filter(pk__in=scope.case_reader_regions)
-            | Region.objects.filter(programme__in=scope.case_reader_programmes)
+            (
+                Region.objects.filter(pk__in=scope.case_reader_regions)
+                | Region.objects.filter(programme__in=scope.case_reader_programmes)
+            ).only("name")
         )
         advisers = list(
-            get_user_model().objects.filter(memberships__region__in=regions, memberships__role=Role.ADVISER).distinct()
+            get_user_model()
+            .objects.filter(memberships__region__in=regions, memberships__role=Role.ADVISER)
+            .only("first_name", "last_name", "email")
+            .distinct()
         )
         params = self.request.GET.copy()
         is_adviser_only = bool(scope.adviser_regions) and not (scope.lead_regions or scope.case_reader_programmes)
