@@ -6,7 +6,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from neem import access
+from neem import access, pagination
 from neem.models import Region, Role
 from neem.signals import personal_data_accessed
 
@@ -75,8 +74,10 @@ class CaseloadView(LoginRequiredMixin, TemplateView):
             include_closed=bool(cleaned.get("include_closed")),
             sort=cleaned.get("sort") or "due",
         )
-        paginator = Paginator(selectors.caseload(user, filters), settings.NEEM_CASELOAD_PAGE_SIZE)
-        page = paginator.get_page(self.request.GET.get("page"))
+        # The first page carries the count: one query, not two (neem.pagination).
+        page = pagination.get_page(
+            selectors.caseload(user, filters), settings.NEEM_CASELOAD_PAGE_SIZE, self.request.GET.get("page")
+        )
         query = params.copy()
         query.pop("page", None)
         if scope.lead_regions and not scope.case_reader_programmes:
