@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -12,7 +13,16 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coaching.models import JOURNEY, CaseFile, ChecklistItem, ItemCheck, ModuleProgress, Session, Stage
+from coaching.models import (
+    JOURNEY,
+    CaseFile,
+    ChecklistItem,
+    CohortMember,
+    ItemCheck,
+    ModuleProgress,
+    Session,
+    Stage,
+)
 from neem import access
 
 from .models import CheckIn, Document, Message, ReminderPreference
@@ -137,11 +147,37 @@ def my_path(participant, *, today: date | None = None) -> list[CasePath]:
     from loans import selectors as loan_selectors
     from loans import services as loan_services
     from loans.models import Loan, LoanStatus
-    from plans.models import BusinessPlan, SectionComment
+    from plans.models import SectionComment
     from plans.permissions import PLAN_STAGES
 
     today = today or timezone.localdate()
-    cases = list(my_cases(participant))
+    comments = (
+        SectionComment.objects.filter(version__plan__case=OuterRef("pk"))
+        .values("version__plan")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    # In the cases' query: her plan (a case has one) with its comment count, and the cohorts she is in.
+    cases = list(
+        my_cases(participant)
+        .select_related("business_plan")
+        # Only what the page shows: the programme's name, the adviser's name (str(user)), the stage, the plan's
+        # status (each case's and plan's state is read by django-fsm when the row is made); and the case's
+        # participant id, by which her related manager attaches her to each case.
+        .only(
+            "participant",
+            "state",
+            "programme__name",
+            "adviser__first_name",
+            "adviser__last_name",
+            "adviser__email",
+            "business_plan__status",
+        )
+        .annotate(
+            plan_comment_count=Coalesce(Subquery(comments), 0),
+            cohort_ids=ArraySubquery(CohortMember.objects.filter(case=OuterRef("pk")).values("cohort_id")),
+        )
+    )
     if not cases:
         return []
     ids = [c.pk for c in cases]
@@ -168,11 +204,10 @@ def my_path(participant, *, today: date | None = None) -> list[CasePath]:
             path.items = [{"item": item, "done": item.pk in ticked} for item in p.module.items.all()]
 
     # Sessions she is invited to: her individual ones, and her cohorts' group sessions.
-    from coaching.models import CohortMember
-
     cohorts: dict[int, list[int]] = {}
-    for case_id, cohort_id in CohortMember.objects.filter(case_id__in=ids).values_list("case_id", "cohort_id"):
-        cohorts.setdefault(cohort_id, []).append(case_id)
+    for case in cases:
+        for cohort_id in case.cohort_ids:
+            cohorts.setdefault(cohort_id, []).append(case.pk)
     upcoming = (
         Session.objects.filter(starts_at__gte=timezone.now())
         .filter(Q(case_id__in=ids) | Q(cohort_id__in=list(cohorts), kind=Session.Kind.GROUP))
@@ -184,17 +219,11 @@ def my_path(participant, *, today: date | None = None) -> list[CasePath]:
             if len(paths[case_id].sessions) < 5:
                 paths[case_id].sessions.append(session)
 
-    comments = (
-        SectionComment.objects.filter(version__plan=OuterRef("pk"))
-        .values("version__plan")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     # Her page shows the plan's status and comment count, not its versions.
-    for plan in BusinessPlan.objects.filter(case_id__in=ids).annotate(comment_count=Coalesce(Subquery(comments), 0)):
-        paths[plan.case_id].plan = plan
-        paths[plan.case_id].plan_comments = plan.comment_count
     for path in paths.values():
+        path.plan = getattr(path.case, "business_plan", None)
+        if path.plan is not None:
+            path.plan_comments = path.case.plan_comment_count
         path.plan_writable = path.case.state in PLAN_STAGES
 
     for health_round in Round.objects.filter(case_id__in=ids).order_by("case_id", "pk"):
