@@ -68,3 +68,31 @@ def caseload_rows(cases) -> SafeString:
             )
         )
     return mark_safe("".join(rows))  # noqa: S308 (each row is format_html's)
+
+
+@register.simple_tag
+def next_action_items(actions) -> SafeString:
+    """<li> for each of the caseload's "My next actions" (selectors.my_next_actions: with case__participant).
+
+    The markup the template's loop had, with its whitespace.
+    """
+    detail = reverse("coaching:case_detail", args=[_PK])
+    overdue = format_html("<strong>{}</strong>", gettext("overdue"))
+    items = []
+    for action in actions:
+        late = action.is_overdue()
+        items.append(
+            format_html(
+                '\n      <li{}><time datetime="{}">{}</time>\n'
+                "        {}\n"
+                '        <a href="{}#actions">{}</a>: {}</li>\n    ',
+                mark_safe(' class="overdue"') if late else "",
+                action.due_date.isoformat(),
+                date_filter(action.due_date, "SHORT_DATE_FORMAT"),
+                overdue if late else "",
+                detail.replace(str(_PK), str(action.case_id)),
+                action.case.participant,
+                action.title,
+            )
+        )
+    return mark_safe("".join(items))  # noqa: S308 (each item is format_html's)
