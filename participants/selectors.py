@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -125,16 +124,15 @@ def steps_for(case: CaseFile) -> list[Step]:
     return steps
 
 
+def _count(rows: QuerySet) -> Subquery:
+    """`(SELECT COUNT(*) FROM rows)` for an annotation: 0 when there are none, no GROUP BY to write."""
+    return Subquery(rows.order_by().values(n=Func(F("pk"), function="COUNT", output_field=IntegerField())))
+
+
 def my_cases(participant) -> QuerySet[CaseFile]:
-    unread = (
-        Message.objects.filter(case=OuterRef("pk"), from_participant=False, read_at__isnull=True)
-        .values("case")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    documents = Document.objects.filter(case=OuterRef("pk")).values("case").annotate(n=Count("pk")).values("n")
+    unread = Message.objects.filter(case=OuterRef("pk"), from_participant=False, read_at__isnull=True)
     return participant.cases.select_related("programme", "adviser").annotate(
-        unread_messages=Coalesce(Subquery(unread), 0), document_count=Coalesce(Subquery(documents), 0)
+        unread_messages=_count(unread), document_count=_count(Document.objects.filter(case=OuterRef("pk")))
     )
 
 
@@ -151,12 +149,6 @@ def my_path(participant, *, today: date | None = None) -> list[CasePath]:
     from plans.permissions import PLAN_STAGES
 
     today = today or timezone.localdate()
-    comments = (
-        SectionComment.objects.filter(version__plan__case=OuterRef("pk"))
-        .values("version__plan")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     # In the cases' query: her plan (a case has one) with its comment count, and the cohorts she is in.
     cases = list(
         my_cases(participant)
@@ -174,7 +166,7 @@ def my_path(participant, *, today: date | None = None) -> list[CasePath]:
             "business_plan__status",
         )
         .annotate(
-            plan_comment_count=Coalesce(Subquery(comments), 0),
+            plan_comment_count=_count(SectionComment.objects.filter(version__plan__case=OuterRef("pk"))),
             cohort_ids=ArraySubquery(CohortMember.objects.filter(case=OuterRef("pk")).values("cohort_id")),
         )
     )
