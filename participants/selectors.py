@@ -218,7 +218,10 @@ def my_path(participant, *, today: date | None = None) -> list[CasePath]:
             path.plan_comments = path.case.plan_comment_count
         path.plan_writable = path.case.state in PLAN_STAGES
 
-    for health_round in Round.objects.filter(case_id__in=ids).order_by("case_id", "pk"):
+    # A round shows its kind and whether it is filled in (and links to itself).
+    for health_round in (
+        Round.objects.filter(case_id__in=ids).only("case", "kind", "taken_at").order_by("case_id", "pk")
+    ):
         paths[health_round.case_id].rounds.append(health_round)
 
     # Each loan with its ledger summed (its balance), without the agreement's PDF.
@@ -228,7 +231,8 @@ def my_path(participant, *, today: date | None = None) -> list[CasePath]:
         if loan.status in (LoanStatus.ACTIVE, LoanStatus.REPAID, LoanStatus.WRITTEN_OFF):
             entry["balance"] = loan_services.ledger_balance_of(loan)
             entry["position"] = loan_services.loan_position(loan, today, credit=entry["balance"]["credit"])
-            entry["receipts"] = list(loan_selectors.receipts(loan)[:12])
+            # A receipt shows its date and amount (and links to itself); `loan` for the loan's related manager.
+            entry["receipts"] = list(loan_selectors.receipts(loan).only("loan", "value_date", "amount")[:12])
         paths[loan.case_id].loans.append(entry)
     return [paths[c.pk] for c in cases]
 

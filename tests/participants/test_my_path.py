@@ -98,6 +98,21 @@ def test_her_path_shows_her_plan_with_its_comment_count_and_her_cohorts_sessions
     assert "Spring group" in body and "Autumn group" in body
 
 
+def test_her_path_shows_her_health_checks_filled_and_to_fill(world, client_for):
+    from healthchecks.models import Questionnaire, Round
+
+    questionnaire = Questionnaire.objects.create(programme=world.programme, name="Health check")
+    Round.objects.create(case=world.case, questionnaire=questionnaire, kind="start", taken_at=timezone.now())
+    midway = Round.objects.create(case=world.case, questionnaire=questionnaire, kind="midway")
+
+    body = client_for(world.participant).get("/my/").content.decode()
+
+    assert "at the start — done" in body
+    assert (
+        f'<a href="{reverse("healthchecks:my_fill", args=[midway.pk])}">Fill in your health check (midway)</a>' in body
+    )
+
+
 def test_her_path_shows_her_loan_receipts_and_the_pay_now_place(world, client_for):
     loan = with_loan(world, repayments=1)
 
