@@ -71,8 +71,16 @@ def portfolio(request):
     regions = access.managed_regions(user).select_related(None).only("name").order_by("name")
     programmes = scope.manager_programmes | frozenset(scope.region_programme[r] for r in scope.lead_regions)
     products = LoanProduct.objects.filter(programme__in=programmes).order_by("name")
-    # The products' names and their programmes' currencies in one query.
-    product_names = list(products.values_list("pk", "name", "programme__currency"))
+    # The regions' and products' names (and the products' currencies) change only with a write to one of them,
+    # which moves the data version: cached like the figures (perf.figcache), for the user's regions and programmes.
+    choices = figcache.cached(
+        "portfolio.choices",
+        (sorted(scope.lead_regions), sorted(scope.manager_programmes), sorted(programmes)),
+        lambda: {
+            "regions": list(regions.values_list("pk", "name")),
+            "products": list(products.values_list("pk", "name", "programme__currency")),
+        },
+    )
     # Who has lent: a scan of every loan, so cached until the next write (perf.figcache).
     all_loans = selectors.portfolio_loans(user)
     adviser_ids = figcache.cached(
@@ -93,8 +101,8 @@ def portfolio(request):
     )
     period = {"as_of": data["as_of"], "period_from": data["period_from"]}
     names = {
-        "region": {r.pk: r.name for r in regions},
-        "product": {pk: name for pk, name, _currency in product_names},
+        "region": dict(choices["regions"]),
+        "product": {pk: name for pk, name, _currency in choices["products"]},
         "adviser": {a.pk: str(a) for a in advisers},
     }
     # Every loan's sums, read once (and only if some figure is not cached) for the whole and every grouping.
@@ -120,7 +128,7 @@ def portfolio(request):
             "figures": figures.portfolio_figures(loans, table=sums, **period),
             # Worked out when the template renders the tables: not when their cached fragment is served.
             "breakdowns": breakdowns,
-            "currency": ", ".join(sorted({currency for _pk, _name, currency in product_names})),
+            "currency": ", ".join(sorted({currency for _pk, _name, currency in choices["products"]})),
         },
     )
 
