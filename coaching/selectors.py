@@ -154,6 +154,16 @@ def my_next_actions(user) -> QuerySet[NextAction]:
             Q(case__region_id__in=scope.case_reader_regions) | Q(case__programme_id__in=scope.case_reader_programmes)
         )
         .select_related("case__participant")
+        # What the caseload's "My next actions" shows: due date (is_overdue: done_at), title, case id and her name
+        # (and the case's state, which django-fsm's ConcurrentTransitionMixin reads when the case is made).
+        .only(
+            "title",
+            "due_date",
+            "done_at",
+            "case__state",
+            "case__participant__first_name",
+            "case__participant__last_name",
+        )
         .order_by("due_date")
     )
 

@@ -6,14 +6,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from neem import access
+from neem import access, pagination
 from neem.models import Region, Role
 from neem.signals import personal_data_accessed
 
@@ -46,12 +45,18 @@ class CaseloadView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         _staff_only(user)
         scope = access.scope_of(user)
+        # Only what the filter form and the title show: the regions' names, the advisers' names (str(user)).
         regions = list(
-            Region.objects.filter(pk__in=scope.case_reader_regions)
-            | Region.objects.filter(programme__in=scope.case_reader_programmes)
+            (
+                Region.objects.filter(pk__in=scope.case_reader_regions)
+                | Region.objects.filter(programme__in=scope.case_reader_programmes)
+            ).only("name")
         )
         advisers = list(
-            get_user_model().objects.filter(memberships__region__in=regions, memberships__role=Role.ADVISER).distinct()
+            get_user_model()
+            .objects.filter(memberships__region__in=regions, memberships__role=Role.ADVISER)
+            .only("first_name", "last_name", "email")
+            .distinct()
         )
         params = self.request.GET.copy()
         is_adviser_only = bool(scope.adviser_regions) and not (scope.lead_regions or scope.case_reader_programmes)
@@ -68,8 +73,10 @@ class CaseloadView(LoginRequiredMixin, TemplateView):
             include_closed=bool(cleaned.get("include_closed")),
             sort=cleaned.get("sort") or "due",
         )
-        paginator = Paginator(selectors.caseload(user, filters), settings.NEEM_CASELOAD_PAGE_SIZE)
-        page = paginator.get_page(self.request.GET.get("page"))
+        # The first page carries the count: one query, not two (neem.pagination).
+        page = pagination.get_page(
+            selectors.caseload(user, filters), settings.NEEM_CASELOAD_PAGE_SIZE, self.request.GET.get("page")
+        )
         query = params.copy()
         query.pop("page", None)
         if scope.lead_regions and not scope.case_reader_programmes:

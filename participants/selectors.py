@@ -5,14 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coaching.models import JOURNEY, CaseFile, ChecklistItem, ItemCheck, ModuleProgress, Session, Stage
+from coaching.models import (
+    JOURNEY,
+    CaseFile,
+    ChecklistItem,
+    CohortMember,
+    ItemCheck,
+    ModuleProgress,
+    Session,
+    Stage,
+)
 from neem import access
 
 from .models import CheckIn, Document, Message, ReminderPreference
@@ -115,16 +124,15 @@ def steps_for(case: CaseFile) -> list[Step]:
     return steps
 
 
+def _count(rows: QuerySet) -> Subquery:
+    """`(SELECT COUNT(*) FROM rows)` for an annotation: 0 when there are none, no GROUP BY to write."""
+    return Subquery(rows.order_by().values(n=Func(F("pk"), function="COUNT", output_field=IntegerField())))
+
+
 def my_cases(participant) -> QuerySet[CaseFile]:
-    unread = (
-        Message.objects.filter(case=OuterRef("pk"), from_participant=False, read_at__isnull=True)
-        .values("case")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    documents = Document.objects.filter(case=OuterRef("pk")).values("case").annotate(n=Count("pk")).values("n")
+    unread = Message.objects.filter(case=OuterRef("pk"), from_participant=False, read_at__isnull=True)
     return participant.cases.select_related("programme", "adviser").annotate(
-        unread_messages=Coalesce(Subquery(unread), 0), document_count=Coalesce(Subquery(documents), 0)
+        unread_messages=_count(unread), document_count=_count(Document.objects.filter(case=OuterRef("pk")))
     )
 
 
@@ -137,11 +145,31 @@ def my_path(participant, *, today: date | None = None) -> list[CasePath]:
     from loans import selectors as loan_selectors
     from loans import services as loan_services
     from loans.models import Loan, LoanStatus
-    from plans.models import BusinessPlan, SectionComment
+    from plans.models import SectionComment
     from plans.permissions import PLAN_STAGES
 
     today = today or timezone.localdate()
-    cases = list(my_cases(participant))
+    # In the cases' query: her plan (a case has one) with its comment count, and the cohorts she is in.
+    cases = list(
+        my_cases(participant)
+        .select_related("business_plan")
+        # Only what the page shows: the programme's name, the adviser's name (str(user)), the stage, the plan's
+        # status (each case's and plan's state is read by django-fsm when the row is made); and the case's
+        # participant id, by which her related manager attaches her to each case.
+        .only(
+            "participant",
+            "state",
+            "programme__name",
+            "adviser__first_name",
+            "adviser__last_name",
+            "adviser__email",
+            "business_plan__status",
+        )
+        .annotate(
+            plan_comment_count=_count(SectionComment.objects.filter(version__plan__case=OuterRef("pk"))),
+            cohort_ids=ArraySubquery(CohortMember.objects.filter(case=OuterRef("pk")).values("cohort_id")),
+        )
+    )
     if not cases:
         return []
     ids = [c.pk for c in cases]
@@ -168,11 +196,10 @@ def my_path(participant, *, today: date | None = None) -> list[CasePath]:
             path.items = [{"item": item, "done": item.pk in ticked} for item in p.module.items.all()]
 
     # Sessions she is invited to: her individual ones, and her cohorts' group sessions.
-    from coaching.models import CohortMember
-
     cohorts: dict[int, list[int]] = {}
-    for case_id, cohort_id in CohortMember.objects.filter(case_id__in=ids).values_list("case_id", "cohort_id"):
-        cohorts.setdefault(cohort_id, []).append(case_id)
+    for case in cases:
+        for cohort_id in case.cohort_ids:
+            cohorts.setdefault(cohort_id, []).append(case.pk)
     upcoming = (
         Session.objects.filter(starts_at__gte=timezone.now())
         .filter(Q(case_id__in=ids) | Q(cohort_id__in=list(cohorts), kind=Session.Kind.GROUP))
@@ -184,20 +211,17 @@ def my_path(participant, *, today: date | None = None) -> list[CasePath]:
             if len(paths[case_id].sessions) < 5:
                 paths[case_id].sessions.append(session)
 
-    comments = (
-        SectionComment.objects.filter(version__plan=OuterRef("pk"))
-        .values("version__plan")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     # Her page shows the plan's status and comment count, not its versions.
-    for plan in BusinessPlan.objects.filter(case_id__in=ids).annotate(comment_count=Coalesce(Subquery(comments), 0)):
-        paths[plan.case_id].plan = plan
-        paths[plan.case_id].plan_comments = plan.comment_count
     for path in paths.values():
+        path.plan = getattr(path.case, "business_plan", None)
+        if path.plan is not None:
+            path.plan_comments = path.case.plan_comment_count
         path.plan_writable = path.case.state in PLAN_STAGES
 
-    for health_round in Round.objects.filter(case_id__in=ids).order_by("case_id", "pk"):
+    # A round shows its kind and whether it is filled in (and links to itself).
+    for health_round in (
+        Round.objects.filter(case_id__in=ids).only("case", "kind", "taken_at").order_by("case_id", "pk")
+    ):
         paths[health_round.case_id].rounds.append(health_round)
 
     # Each loan with its ledger summed (its balance), without the agreement's PDF.
@@ -207,7 +231,8 @@ def my_path(participant, *, today: date | None = None) -> list[CasePath]:
         if loan.status in (LoanStatus.ACTIVE, LoanStatus.REPAID, LoanStatus.WRITTEN_OFF):
             entry["balance"] = loan_services.ledger_balance_of(loan)
             entry["position"] = loan_services.loan_position(loan, today, credit=entry["balance"]["credit"])
-            entry["receipts"] = list(loan_selectors.receipts(loan)[:12])
+            # A receipt shows its date and amount (and links to itself); `loan` for the loan's related manager.
+            entry["receipts"] = list(loan_selectors.receipts(loan).only("loan", "value_date", "amount")[:12])
         paths[loan.case_id].loans.append(entry)
     return [paths[c.pk] for c in cases]
 

@@ -48,8 +48,14 @@ def _run(request, action, success: str) -> bool:
 @login_required
 def my_path(request):
     """ "My path" (/my/): where she stands in each of her cases and what comes next."""
-    # Her record with her reminder choice in one query (the navigation then finds it on the user).
-    participant = Participant.objects.select_related("reminder_preference").filter(user=request.user).first()
+    # Her record with her reminder choice in one query (the navigation then finds it on the user): of her record,
+    # only what the page shows (her first name) and reads (her login, which the navigation asks for).
+    participant = (
+        Participant.objects.select_related("reminder_preference")
+        .only("first_name", "user", "reminder_preference__email", "reminder_preference__sms")
+        .filter(user=request.user)
+        .first()
+    )
     if participant is None:
         raise Http404
     request.user.participant = participant

@@ -100,10 +100,24 @@ def cached(name: str, parts: tuple, compute: Callable[[], T]) -> T:
     return value
 
 
+_KEY_ATTR = "_neem_figcache_key"
+
+
 def queryset_key(queryset) -> str:
-    """A queryset's SQL with its parameters: the same filters give the same key."""
+    """A queryset's SQL with its parameters: the same filters give the same key.
+
+    Kept on the queryset: a page asks for the same queryset's key for each of its figures, and compiling the SQL
+    is most of the cost (a filtered queryset is a new object with its own key).
+    """
+    query = queryset.query
+    seen = queryset.__dict__.get(_KEY_ATTR)
+    if seen is not None and seen[0] is query:
+        return seen[1]
     try:
-        sql, params = queryset.query.sql_with_params()
+        sql, params = query.sql_with_params()
     except EmptyResultSet:  # e.g. .none(), or a filter on an empty list
-        return f"{queryset.model._meta.label} none"
-    return f"{sql} {params!r}"
+        key = f"{queryset.model._meta.label} none"
+    else:
+        key = f"{sql} {params!r}"
+    queryset.__dict__[_KEY_ATTR] = (query, key)
+    return key

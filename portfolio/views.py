@@ -68,9 +68,20 @@ def portfolio(request):
     if not selectors.can_see_portfolio(user):
         raise PermissionDenied
     scope = access.scope_of(user)
-    regions = access.managed_regions(user).order_by("name")
+    # The filters' choices and the tables' names show names only (str() of a region, product or user).
+    regions = access.managed_regions(user).select_related(None).only("name").order_by("name")
     programmes = scope.manager_programmes | frozenset(scope.region_programme[r] for r in scope.lead_regions)
     products = LoanProduct.objects.filter(programme__in=programmes).order_by("name")
+    # The regions' and products' names (and the products' currencies) change only with a write to one of them,
+    # which moves the data version: cached like the figures (perf.figcache), for the user's regions and programmes.
+    choices = figcache.cached(
+        "portfolio.choices",
+        (sorted(scope.lead_regions), sorted(scope.manager_programmes), sorted(programmes)),
+        lambda: {
+            "regions": list(regions.values_list("pk", "name")),
+            "products": list(products.values_list("pk", "name", "programme__currency")),
+        },
+    )
     # Who has lent: a scan of every loan, so cached until the next write (perf.figcache).
     all_loans = selectors.portfolio_loans(user)
     adviser_ids = figcache.cached(
@@ -78,7 +89,12 @@ def portfolio(request):
         (figcache.queryset_key(all_loans),),
         lambda: sorted(pk for pk in all_loans.order_by().values_list("case__adviser_id", flat=True).distinct() if pk),
     )
-    advisers = get_user_model().objects.filter(pk__in=adviser_ids).order_by("first_name", "last_name")
+    advisers = (
+        get_user_model()
+        .objects.filter(pk__in=adviser_ids)
+        .only("first_name", "last_name", "email")
+        .order_by("first_name", "last_name")
+    )
     form = PortfolioForm(request.GET or None, regions=regions, products=products, advisers=advisers)
     data = form.cleaned_data if form.is_bound and form.is_valid() else PortfolioForm.defaults()
     loans = selectors.portfolio_loans(
@@ -86,20 +102,24 @@ def portfolio(request):
     )
     period = {"as_of": data["as_of"], "period_from": data["period_from"]}
     names = {
-        "region": {r.pk: r.name for r in regions},
-        "product": {p.pk: p.name for p in products},
+        "region": dict(choices["regions"]),
+        "product": {pk: name for pk, name, _currency in choices["products"]},
         "adviser": {a.pk: str(a) for a in advisers},
     }
     # Every loan's sums, read once (and only if some figure is not cached) for the whole and every grouping.
     sums = once(lambda: figures.loan_table(loans, **period))
-    breakdowns = []
-    for dim, title in (("region", _("By region")), ("product", _("By loan product")), ("adviser", _("By adviser"))):
-        rows = figures.compute(loans, by=dim, table=sums, **period)
-        table = sorted(
-            ((names[dim].get(key, _("no adviser") if key is None else str(key)), f) for key, f in rows.items()),
-            key=lambda row: row[0],
-        )
-        breakdowns.append({"dim": dim, "title": title, "rows": table})
+
+    def breakdowns():
+        tables = []
+        for dim, title in (("region", _("By region")), ("product", _("By loan product")), ("adviser", _("By adviser"))):
+            rows = figures.compute(loans, by=dim, table=sums, **period)
+            table = sorted(
+                ((names[dim].get(key, _("no adviser") if key is None else str(key)), f) for key, f in rows.items()),
+                key=lambda row: row[0],
+            )
+            tables.append({"dim": dim, "title": title, "rows": table})
+        return tables
+
     return render(
         request,
         "portfolio/portfolio.html",
@@ -107,8 +127,9 @@ def portfolio(request):
             **_breakdowns_cache(loans, period, names),
             "form": form,
             "figures": figures.portfolio_figures(loans, table=sums, **period),
+            # Worked out when the template renders the tables: not when their cached fragment is served.
             "breakdowns": breakdowns,
-            "currency": ", ".join(sorted({p.programme.currency for p in products.select_related("programme")})),
+            "currency": ", ".join(sorted({currency for _pk, _name, currency in choices["products"]})),
         },
     )
 

@@ -136,9 +136,10 @@ def make_cases(world, count: int) -> None:
 
 
 # The caseload page of a region lead (with her next-action panel) and of an adviser.
-# session, user, scope, regions, advisers, count, my next actions, the navigation's "is she a
-# participant?" and the page of cases: 9, with 5 cases as with 15.
-CASELOAD_QUERIES = {"lead": 11, "adviser": 11}
+# session, user, scope, regions, advisers, my next actions, the navigation's "is she a participant?",
+# the user's permissions and groups, and the first page of cases with their count (neem.pagination): 10,
+# with 5 cases as with 15.
+CASELOAD_QUERIES = {"lead": 10, "adviser": 10}
 
 
 @pytest.mark.parametrize("who", ["lead", "adviser"])
@@ -250,3 +251,36 @@ def test_rows_are_written_as_the_template_wrote_them(world, language):
     with override(language):
         expected = engines["django"].from_string(ROWS_AS_TEMPLATE).render({"cases": cases})
         assert caseload_rows(cases) == expected
+
+
+# "My next actions" as the caseload template wrote them before they were written in Python.
+NEXT_ACTIONS_AS_TEMPLATE = """{% load i18n %}{% for action in next_actions %}
+      <li{% if action.is_overdue %} class="overdue"{% endif %}><time datetime="{{ action.due_date.isoformat }}">{{ action.due_date|date:"SHORT_DATE_FORMAT" }}</time>
+        {% if action.is_overdue %}<strong>{% translate "overdue" %}</strong>{% endif %}
+        <a href="{% url 'coaching:case_detail' action.case_id %}#actions">{{ action.case.participant }}</a>: {{ action.title }}</li>
+    {% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["en", "sv", "ar"])
+def test_next_actions_are_written_as_the_template_wrote_them(language):
+    from django.template import engines
+    from django.utils.translation import override
+
+    from coaching.models import CaseFile, NextAction, Participant
+    from coaching.templatetags.caseload import next_action_items
+
+    today = timezone.localdate()
+    people = [Participant(first_name="Amal <b>", last_name="Yusuf & Co"), Participant(first_name="Lin", last_name="")]
+    actions = []
+    for i, (person, due, title) in enumerate(
+        [
+            (people[0], today - timedelta(days=3), "Call <her> & ask"),
+            (people[1], today, 'Send the "budget" form'),
+            (people[0], today + timedelta(days=5), "Visit"),
+        ]
+    ):
+        case = CaseFile(pk=200 + i, participant=person, state=Stage.INTAKE)
+        actions.append(NextAction(pk=300 + i, case=case, title=title, due_date=due))
+    with override(language):
+        expected = engines["django"].from_string(NEXT_ACTIONS_AS_TEMPLATE).render({"next_actions": actions})
+        assert next_action_items(actions) == expected

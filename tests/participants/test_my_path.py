@@ -77,6 +77,42 @@ def test_her_path_lists_her_sessions_not_others(world, client_for):
     assert "Last week" not in body
 
 
+def test_her_path_shows_her_plan_with_its_comment_count_and_her_cohorts_sessions(world, client_for):
+    from plans import services as plan_services
+
+    world.case = set_state(world.case, Stage.BUSINESS_PLAN)
+    plan_services.plan_save_sections(case=world.case, by=world.adviser, sections={"business_idea": "A bakery."})
+    for text in ("Who buys the bread?", "What does the oven cost?"):
+        plan_services.comment_add(case=world.case, by=world.adviser, section="business_idea", text=text)
+    spring = Cohort.objects.create(region=world.north, name="Spring", starts_on=timezone.localdate())
+    autumn = Cohort.objects.create(region=world.north, name="Autumn", starts_on=timezone.localdate())
+    CohortMember.objects.create(cohort=spring, case=world.case)
+    CohortMember.objects.create(cohort=autumn, case=world.case)
+    session(world, cohort=spring, topic="Spring group")
+    session(world, cohort=autumn, topic="Autumn group")
+
+    body = client_for(world.participant).get("/my/").content.decode()
+
+    assert "draft · 2 comments from your adviser" in body
+    assert reverse("plans:my_budget", args=[world.case.pk]) in body
+    assert "Spring group" in body and "Autumn group" in body
+
+
+def test_her_path_shows_her_health_checks_filled_and_to_fill(world, client_for):
+    from healthchecks.models import Questionnaire, Round
+
+    questionnaire = Questionnaire.objects.create(programme=world.programme, name="Health check")
+    Round.objects.create(case=world.case, questionnaire=questionnaire, kind="start", taken_at=timezone.now())
+    midway = Round.objects.create(case=world.case, questionnaire=questionnaire, kind="midway")
+
+    body = client_for(world.participant).get("/my/").content.decode()
+
+    assert "at the start — done" in body
+    assert (
+        f'<a href="{reverse("healthchecks:my_fill", args=[midway.pk])}">Fill in your health check (midway)</a>' in body
+    )
+
+
 def test_her_path_shows_her_loan_receipts_and_the_pay_now_place(world, client_for):
     loan = with_loan(world, repayments=1)
 
@@ -127,11 +163,11 @@ def queries_for(client) -> int:
     return len(captured)
 
 
-# Session, user, her record with her reminder choice, scope, cases, modules (3), cohorts, sessions, plans with
-# their comment counts, rounds, loans with their balances, one loan's position (its schedule with penalties; the
-# credit comes from the balance), receipts, the "Pay now" block's payments (2), and what base.html reads: 17
-# whatever her data.
-MY_PATH_QUERIES = 17
+# Session, user, her record with her reminder choice, scope, cases (with their plans, the plans' comment counts
+# and her cohorts), modules (3), sessions, rounds, loans with their balances, one loan's position (its schedule
+# with penalties; the credit comes from the balance), receipts, the "Pay now" block's payments (2), and what
+# base.html reads: 15 whatever her data.
+MY_PATH_QUERIES = 15
 
 
 def test_my_path_query_count_does_not_grow_with_her_data(world, client_for):

@@ -73,3 +73,21 @@ def test_one_bump_per_committed_transaction_and_none_for_a_login():
     world.manager.save()  # a login touches neem.User: no figure changes
     figcache._forget()
     assert figcache.version() == version + 1
+
+
+def test_the_portfolio_names_its_regions_and_products_afresh_after_a_rename(figure_cache):
+    """The filters' regions and products are cached with the figures: a rename is a write, shown at once."""
+    world = lending_world()
+    active_loan(world, on=date(2026, 1, 15))
+    client = Client()
+    client.force_login(world.manager)
+    url = "/portfolio/?as_of=2026-03-01&period_from=2026-01-01"
+    assert "Start-up loan" in client.get(url).content.decode()
+
+    world.north.name = "Norrland"
+    world.north.save()
+    world.product.name = "Growth loan"
+    world.product.save()
+
+    body = client.get(url).content.decode()
+    assert "Norrland" in body and "Growth loan" in body and "Start-up loan" not in body
