@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import CharField, Count, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -124,6 +123,28 @@ def steps_for(case: CaseFile) -> list[Step]:
     return steps
 
 
+class _IdList(Func):
+    """The ids of a subquery's rows as one text, `1,5,9` (no GROUP BY): PostgreSQL's STRING_AGG, SQLite's
+    GROUP_CONCAT. Neither orders it; None when there are none."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(CAST(%(expressions)s AS TEXT), ',')"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection, function="GROUP_CONCAT", template="%(function)s(%(expressions)s, ',')"
+        )
+
+
+def _id_list(rows: QuerySet, field: str) -> Subquery:
+    return Subquery(rows.order_by().values(ids=_IdList(F(field))))
+
+
+def _ids(text: str | None) -> list[int]:
+    return [int(value) for value in text.split(",")] if text else []
+
+
 def _count(rows: QuerySet) -> Subquery:
     """`(SELECT COUNT(*) FROM rows)` for an annotation: 0 when there are none, no GROUP BY to write."""
     return Subquery(rows.order_by().values(n=Func(F("pk"), function="COUNT", output_field=IntegerField())))
@@ -167,7 +188,7 @@ def my_path(participant, *, today: date | None = None) -> list[CasePath]:
         )
         .annotate(
             plan_comment_count=_count(SectionComment.objects.filter(version__plan__case=OuterRef("pk"))),
-            cohort_ids=ArraySubquery(CohortMember.objects.filter(case=OuterRef("pk")).values("cohort_id")),
+            cohort_ids=_id_list(CohortMember.objects.filter(case=OuterRef("pk")), "cohort_id"),
         )
     )
     if not cases:
@@ -198,7 +219,7 @@ def my_path(participant, *, today: date | None = None) -> list[CasePath]:
     # Sessions she is invited to: her individual ones, and her cohorts' group sessions.
     cohorts: dict[int, list[int]] = {}
     for case in cases:
-        for cohort_id in case.cohort_ids:
+        for cohort_id in _ids(case.cohort_ids):
             cohorts.setdefault(cohort_id, []).append(case.pk)
     upcoming = (
         Session.objects.filter(starts_at__gte=timezone.now())
