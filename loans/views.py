@@ -119,6 +119,7 @@ def application_detail(request, pk: int):
             "application": application,
             "case": case,
             "can_work": access.can_work_on_case(request.user, case),
+            "can_view_case": access.can_view_case(request.user, case),
             "is_member": is_member,
             "votes": votes,
             "my_vote": my_vote,
