@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from neem import access
 from neem.models import Programme
+from neem.signals import personal_data_accessed
 
 from . import curriculum_selectors as cs
 from . import curriculum_services as svc
@@ -103,6 +104,7 @@ def _module_context(request, case, progress_pk: int, *, checklist_form=None, app
 @login_required
 def module_detail(request, pk: int, progress_pk: int):
     case = selectors.case_for_page(request.user, pk)
+    personal_data_accessed.send(sender=__name__, user=request.user, case=case, action="view_module")
     return render(request, "coaching/curriculum/module_detail.html", _module_context(request, case, progress_pk))
 
 

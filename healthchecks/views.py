@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from coaching import selectors as coaching_selectors
 from coaching.errors import DomainError, NotAllowed
 from coaching.tabs import case_url
+from neem.signals import personal_data_accessed
 
 from . import selectors, services
 from .forms import OpenRoundForm, ScoresForm
@@ -72,6 +73,8 @@ def _fill(request, health_round, *, done_url: str, template_context: dict):
 def round_fill(request, case_pk: int, round_pk: int):
     case = coaching_selectors.case_for_page(request.user, case_pk)
     health_round = selectors.round_for_staff(request.user, case, round_pk)
+    if request.method != "POST":
+        personal_data_accessed.send(sender=__name__, user=request.user, case=case, action="view_health_check")
     return _fill(
         request,
         health_round,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from coaching.errors import DomainError, NotAllowed
 from neem.params import positive_int
+from neem.signals import personal_data_accessed
 
 from . import budget, pdf, permissions, selectors, services
 from .forms import ApproveForm, BudgetForm, CommentForm, ReturnForm, SectionsForm
@@ -29,6 +30,11 @@ def _case(request, case_pk: int, mine: bool):
     if mine:
         return selectors.case_for_participant(request.user, case_pk)
     return selectors.case_for_staff(request.user, case_pk)
+
+
+def _log_view(request, case) -> None:
+    """Staff reading her plan is in her access log (her own visits are not)."""
+    personal_data_accessed.send(sender=__name__, user=request.user, case=case, action="view_plan")
 
 
 def _url(name: str, case, mine: bool, query: str = "") -> str:
@@ -46,6 +52,7 @@ def _urls(case, mine: bool) -> dict[str, str]:
 @login_required
 def plan_detail(request, case_pk: int, mine: bool = False):
     case = _case(request, case_pk, mine)
+    _log_view(request, case)
     user = request.user
     plan = selectors.plan_of(case)
     version = plan.latest_version if plan else None
@@ -149,6 +156,8 @@ def plan_edit(request, case_pk: int, mine: bool = False):
 @login_required
 def plan_budget(request, case_pk: int, mine: bool = False):
     case = _case(request, case_pk, mine)
+    if request.method != "POST":
+        _log_view(request, case)
     plan, refusal = _require_edit(request, case, mine)
     if refusal:
         return refusal
@@ -189,6 +198,7 @@ def plan_budget(request, case_pk: int, mine: bool = False):
 @login_required
 def plan_compare(request, case_pk: int, mine: bool = False):
     case = _case(request, case_pk, mine)
+    _log_view(request, case)
     plan = selectors.plan_of(case)
     if plan is None or plan.latest_version is None:
         raise Http404
@@ -221,6 +231,7 @@ def plan_compare(request, case_pk: int, mine: bool = False):
 @login_required
 def plan_pdf(request, case_pk: int, mine: bool = False):
     case = _case(request, case_pk, mine)
+    _log_view(request, case)
     plan = selectors.plan_of(case)
     if plan is None or plan.latest_version is None:
         raise Http404

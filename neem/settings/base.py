@@ -131,6 +131,10 @@ def tune_sqlite(databases: dict) -> None:
             # JIT compilation costs a second or more on the aggregate queries of the figures pages and
             # pays off only on long analytical queries (manage.py bench).
             db.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+            # Every select of a form (ModelChoiceField) reads its choices with `.iterator()`, which on PostgreSQL
+            # is a server-side cursor WITH HOLD: DECLARE, FETCH and CLOSE, three round trips where one does (and
+            # not usable behind a transaction-pooling PgBouncer). Nothing here streams a result too big to hold.
+            db.setdefault("DISABLE_SERVER_SIDE_CURSORS", True)
 
 
 tune_sqlite(DATABASES)

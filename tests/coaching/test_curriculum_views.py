@@ -30,6 +30,18 @@ def test_case_page_shows_the_modules_panel(world, client):
     assert "0.0 hours" in page
 
 
+def test_staff_opening_her_module_is_in_her_access_log(world, client):
+    from privacy.models import AccessLog
+
+    client.force_login(world.adviser)
+
+    assert client.get(f"/cases/{world.case.pk}/modules/{world.first.pk}/").status_code == 200
+
+    assert list(AccessLog.objects.values_list("user", "case", "action")) == [
+        (world.adviser.pk, world.case.pk, "view_module")
+    ]
+
+
 def test_adviser_ticks_and_approves_through_the_pages(world, client):
     client.force_login(world.adviser)
     items = list(world.first.module.items.all())

@@ -154,3 +154,14 @@ def test_radar_geometry():
     assert shape.series[0] == "160.0,60.0 260.0,160.0 160.0,260.0 60.0,160.0"
     assert shape.series[1] == "160.0,160.0 160.0,160.0 160.0,160.0 160.0,160.0"
     assert len(shape.grid) == 5
+
+
+def test_staff_opening_her_health_check_is_in_her_access_log(client, case, questionnaire, adviser):
+    from privacy.models import AccessLog
+
+    health_round = services.round_open(case=case, by=adviser, kind="start")
+    client.force_login(adviser)
+
+    assert client.get(reverse("healthchecks:fill", args=[case.pk, health_round.pk])).status_code == 200
+
+    assert list(AccessLog.objects.values_list("user", "action")) == [(adviser.pk, "view_health_check")]

@@ -218,3 +218,19 @@ def test_the_plan_page_costs_the_same_queries_whatever_the_number_of_versions(
     assert "Draft 9" in response.content.decode()
     assert len(many) == len(few)
     assert len(many) <= 20
+
+
+def test_staff_reading_her_plan_is_in_her_access_log_and_her_own_reading_is_not(
+    client, case, participant_user, adviser
+):
+    from privacy.models import AccessLog
+
+    written_plan(case, participant_user)
+    client.force_login(participant_user)
+    assert client.get(reverse("plans:my_detail", args=[case.pk])).status_code == 200
+    assert not AccessLog.objects.exists()
+
+    client.force_login(adviser)
+    for name in ("detail", "budget", "pdf"):
+        assert client.get(url(name, case)).status_code == 200
+    assert list(AccessLog.objects.values_list("user", "case", "action")) == [(adviser.pk, case.pk, "view_plan")] * 3
