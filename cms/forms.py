@@ -7,6 +7,7 @@ import time
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.utils.html import strip_tags
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.images.forms import BaseImageForm
@@ -98,6 +99,14 @@ class SignUpForm(forms.Form):
         if getattr(page, "is_full", False):
             initial["waiting_list"] = True
         return cls(page=page, initial=initial)
+
+    @property
+    def consent_wording(self) -> str:
+        """The box she ticked and the notice beside it, as she read them (the active language), as plain text."""
+        label = str(self.fields["consent"].label)
+        if self.privacy_notice is None:
+            return label
+        return f"{label}\n\n{strip_tags(self.privacy_notice.text).strip()}"
 
     @property
     def consent_text_version(self) -> str:

@@ -17,6 +17,7 @@ from coaching import services as coaching_services
 from coaching.errors import Refused
 from coaching.models import CaseFile, Participant
 from neem.models import Region
+from privacy.services import consent_from_sign_up
 
 from .models import WorkshopPage, WorkshopRegistration
 
@@ -70,6 +71,14 @@ def sign_up(
         participant, case, created = coaching_services.participant_sign_up(
             data=data, region=region, source=source, language=language, via=via
         )
+        if data.get("consent_wording"):
+            consent_from_sign_up(
+                participant=participant,
+                programme=region.programme,
+                language=data.get("consent_language") or language,
+                version=data.get("consent_text_version") or "",
+                wording=data["consent_wording"],
+            )
         registration, already = None, False
         if workshop is not None:
             registration = WorkshopRegistration.objects.filter(

@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -83,6 +84,9 @@ def sign_up(request, *, page):
                 "email": data["email"],
                 "phone": data["phone"],
                 "consent_text_version": form.consent_text_version,
+                # The words she agreed to, in the language of the page she read them on.
+                "consent_wording": form.consent_wording,
+                "consent_language": get_language(),
             },
             region=data["region"],
             source=data["heard_from"],

@@ -18,6 +18,7 @@ class Purpose(models.TextChoices):
     CONTACT = "contact", _("reminders and messages by e-mail and SMS")
     FOLLOW_UP = "follow_up", _("being contacted after the programme (check-ins)")
     STORY = "story", _("her story on the public site")
+    SIGN_UP = "sign_up", _("being contacted after signing up on the public site")
 
 
 class ConsentText(models.Model):

@@ -57,6 +57,30 @@ def consent_record(*, participant: Participant, text: ConsentText, by, at=None) 
     return record
 
 
+def consent_from_sign_up(
+    *, participant: Participant, programme, language: str, version: str, wording: str, at=None
+) -> ConsentRecord:
+    """She ticked the consent box of the public sign-up form: in force from now, in the words she read (`wording`,
+    in `language`, under the privacy notice `version`). The text is recorded once per programme, language and
+    version; signing up again under the same text keeps the record in force, a new version replaces it. No staff
+    user acts (`recorded_by` stays empty); call it inside the sign-up's transaction."""
+    text, _created = ConsentText.objects.get_or_create(
+        programme=programme,
+        purpose=Purpose.SIGN_UP,
+        language=language,
+        version=version[:20],
+        defaults={"text": wording},
+    )
+    now = at or timezone.now()
+    current = ConsentRecord.objects.filter(participant=participant, purpose=Purpose.SIGN_UP, withdrawn_at=None).first()
+    if current is not None and current.text_id == text.pk:
+        return current
+    if current is not None:
+        current.withdrawn_at = now
+        current.save(update_fields=["withdrawn_at"])
+    return ConsentRecord.objects.create(participant=participant, purpose=Purpose.SIGN_UP, text=text, given_at=now)
+
+
 def consent_withdraw(*, record: ConsentRecord, by, at=None) -> ConsentRecord:
     participant = record.participant
     is_herself = participant.user_id == getattr(by, "pk", None)

@@ -284,3 +284,31 @@ def test_the_privacy_text_is_shown_next_to_the_consent(client, interest):
     assert 'id="privacy-notice"' in html
     assert 'aria-describedby="privacy-notice"' in html
     assert "Neem stores your name" in html
+
+
+def test_the_consent_she_ticks_is_recorded_with_the_words_she_read(client, interest, stockholm):
+    from wagtail.models import Locale
+
+    from cms.models import PrivacyNotice
+    from privacy.models import ConsentRecord, Purpose
+
+    sign_up(client, interest, region=stockholm.pk)
+    record = ConsentRecord.objects.get()
+    assert (record.purpose, record.recorded_by, record.withdrawn_at) == (Purpose.SIGN_UP, None, None)
+    assert (record.text.programme, record.text.language, record.text.version) == (
+        stockholm.programme,
+        "en",
+        "builtin-1",
+    )
+    assert record.text.text.startswith("I have read the privacy notice and agree that Neem stores my details")
+
+    sign_up(client, interest, region=stockholm.pk)  # again, under the same text: the same consent stays in force
+    assert ConsentRecord.objects.get() == record
+
+    PrivacyNotice.objects.create(locale=Locale.get_default(), version="2026-12", text="<p>We keep it a year.</p>")
+    sign_up(client, interest, region=stockholm.pk)
+    record.refresh_from_db()
+    assert record.withdrawn_at is not None
+    current = ConsentRecord.objects.get(withdrawn_at=None)
+    assert current.text.version == "2026-12"
+    assert current.text.text.endswith("We keep it a year.")
