@@ -47,6 +47,7 @@ test: $(STAMP) browser-deps $(LOCALSTRIPE_VENV)/.installed
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 
 clean:

@@ -41,7 +41,6 @@ KEYWORDS = [
 ]
 
 
-
 def extract(tmp_path: Path) -> dict:
     """{(context, msgid): message} for the source as it is now."""
     files = []
