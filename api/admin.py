@@ -1,10 +1,13 @@
 from django.contrib import admin
 
+from neem.admin import ProgrammeScopedAdmin
+
 from .models import ApiCall, ApiToken
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    programme_path = "programme"
     """Read and revoke here or on the app's page; tokens are created in the app or by the command (the secret
     is shown once there)."""
 
@@ -17,7 +20,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiCall)
-class ApiCallAdmin(admin.ModelAdmin):
+class ApiCallAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    programme_path = "programme"
     list_display = ["at", "token", "method", "path", "status", "duration_ms", "ip"]
     list_filter = ["status", "method", "programme"]
     readonly_fields = [f.name for f in ApiCall._meta.fields]

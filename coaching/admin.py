@@ -1,17 +1,20 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from neem.admin import ProgrammeScopedAdmin, SuperuserOnlyAdmin
+
 from .models import CaseEvent, CaseFile, Participant
 
 
 @admin.register(Participant)
-class ParticipantAdmin(SimpleHistoryAdmin):
+class ParticipantAdmin(SuperuserOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["last_name", "first_name", "email", "phone"]
     search_fields = ["first_name", "last_name", "email", "phone"]
 
 
 @admin.register(CaseFile)
-class CaseFileAdmin(SimpleHistoryAdmin):
+class CaseFileAdmin(ProgrammeScopedAdmin, SimpleHistoryAdmin):
+    programme_path = "programme"
     # The stage changes only through the app's transitions, never here.
     list_display = ["participant", "programme", "region", "adviser", "state"]
     list_filter = ["programme", "region", "state"]
@@ -20,7 +23,8 @@ class CaseFileAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(admin.ModelAdmin):
+class CaseEventAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    programme_path = "case__programme"
     list_display = ["case", "kind", "actor", "at", "from_state", "to_state"]
     list_filter = ["kind"]
 
@@ -56,20 +60,23 @@ class ChecklistItemInline(admin.TabularInline):
 
 
 @admin.register(Curriculum)
-class CurriculumAdmin(admin.ModelAdmin):
+class CurriculumAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    programme_path = "programme"
     list_display = ["programme", "version", "published_at"]
     list_filter = ["programme"]
 
 
 @admin.register(Module)
-class ModuleAdmin(admin.ModelAdmin):
+class ModuleAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    programme_path = "curriculum__programme"
     list_display = ["__str__", "curriculum", "order", "mandatory"]
     list_filter = ["curriculum"]
     inlines = [ChecklistItemInline]
 
 
 @admin.register(ModuleProgress)
-class ModuleProgressAdmin(admin.ModelAdmin):
+class ModuleProgressAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    programme_path = "case__programme"
     list_display = ["case", "module", "status", "approved_at", "approved_by"]
     list_filter = ["status"]
     raw_id_fields = ["case", "module", "approved_by", "next_action"]
@@ -77,29 +84,34 @@ class ModuleProgressAdmin(admin.ModelAdmin):
 
 
 @admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
+class CohortAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    programme_path = "region__programme"
     list_display = ["name", "region", "starts_on"]
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    programme_path = "region__programme"
     list_display = ["topic", "region", "kind", "starts_at", "adviser", "attendance_taken_at"]
     list_filter = ["region", "kind"]
     raw_id_fields = ["case", "next_action"]
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    programme_path = "session__region__programme"
     list_display = ["session", "case", "status"]
     raw_id_fields = ["session", "case"]
 
 
 @admin.register(MentorMatch)
-class MentorMatchAdmin(admin.ModelAdmin):
+class MentorMatchAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    programme_path = "case__programme"
     list_display = ["mentor", "case", "started_on", "ended_on"]
     raw_id_fields = ["case"]
 
 
 @admin.register(MentorMeeting)
-class MentorMeetingAdmin(admin.ModelAdmin):
+class MentorMeetingAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    programme_path = "match__case__programme"
     list_display = ["match", "date", "topic"]

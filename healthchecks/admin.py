@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from neem.admin import ProgrammeScopedAdmin
+
 from .models import Area, Questionnaire, Round, Score
 
 
@@ -9,7 +11,8 @@ class AreaInline(admin.TabularInline):
 
 
 @admin.register(Questionnaire)
-class QuestionnaireAdmin(admin.ModelAdmin):
+class QuestionnaireAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    programme_path = "programme"
     list_display = ["name", "programme", "active"]
     list_filter = ["programme", "active"]
     inlines = [AreaInline]
@@ -23,7 +26,8 @@ class ScoreInline(admin.TabularInline):
 
 
 @admin.register(Round)
-class RoundAdmin(admin.ModelAdmin):
+class RoundAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    programme_path = "case__programme"
     list_display = ["case", "kind", "opened_at", "taken_at"]
     list_filter = ["kind"]
     raw_id_fields = ["case"]

@@ -1,10 +1,13 @@
 from django.contrib import admin
 
+from neem.admin import ProgrammeScopedAdmin, SuperuserOnlyAdmin
+
 from .models import CheckIn, Document, Message, ReminderLog, ReminderPreference
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    programme_path = "case__programme"
     list_display = ["original_name", "case", "kind", "size", "uploaded_by", "created_at"]
     list_filter = ["kind"]
     # The file is served only through the checking view, never by an admin link.
@@ -13,15 +16,23 @@ class DocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReminderLog)
-class ReminderLogAdmin(admin.ModelAdmin):
+class ReminderLogAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    programme_path = "case__programme"
     list_display = ["kind", "key", "channel", "recipient", "sent_at"]
     list_filter = ["kind", "channel"]
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin):
+class CheckInAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    programme_path = "case__programme"
     list_display = ["case", "months", "sent_at", "answered_at"]
 
 
-admin.site.register(Message)
-admin.site.register(ReminderPreference)
+@admin.register(Message)
+class MessageAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    programme_path = "case__programme"
+
+
+@admin.register(ReminderPreference)
+class ReminderPreferenceAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
+    pass

@@ -1,10 +1,13 @@
 from django.contrib import admin
 
+from neem.admin import ProgrammeScopedAdmin
+
 from .models import BusinessPlan, PlanVersion, SectionComment
 
 
 @admin.register(BusinessPlan)
-class BusinessPlanAdmin(admin.ModelAdmin):
+class BusinessPlanAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    programme_path = "case__programme"
     # Read-only: the status changes through review in the app, versions are immutable.
     list_display = ["case", "status", "latest_version", "approved_version", "updated_at"]
     list_filter = ["status"]
@@ -18,7 +21,8 @@ class BusinessPlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlanVersion)
-class PlanVersionAdmin(admin.ModelAdmin):
+class PlanVersionAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    programme_path = "plan__case__programme"
     list_display = ["plan", "number", "created_by", "created_at", "changed"]
 
     def has_change_permission(self, request, obj=None):
@@ -29,5 +33,6 @@ class PlanVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SectionComment)
-class SectionCommentAdmin(admin.ModelAdmin):
+class SectionCommentAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    programme_path = "version__plan__case__programme"
     list_display = ["version", "section", "author", "created_at"]

@@ -1,15 +1,19 @@
 from django.contrib import admin
 
+from neem.admin import ProgrammeScopedAdmin, SuperuserOnlyAdmin
+
 from .models import CreditStatement, SavingsGroup, SavingsPolicy
 
 
 @admin.register(SavingsPolicy)
-class SavingsPolicyAdmin(admin.ModelAdmin):
+class SavingsPolicyAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    programme_path = "programme"
     list_display = ["programme", "required"]
 
 
 @admin.register(SavingsGroup)
-class SavingsGroupAdmin(admin.ModelAdmin):
+class SavingsGroupAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    programme_path = "programme"
     # Members, money and meetings are kept on the group's page, where the ledger rules apply.
     list_display = ["name", "region", "cohort", "created_at"]
     list_filter = ["programme", "region"]
@@ -17,7 +21,7 @@ class SavingsGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(CreditStatement)
-class CreditStatementAdmin(admin.ModelAdmin):
+class CreditStatementAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     list_display = ["participant", "issued_at", "language", "revoked_at"]
     readonly_fields = [f.name for f in CreditStatement._meta.fields]
 

@@ -1,10 +1,13 @@
 from django.contrib import admin
 
+from neem.admin import ProgrammeScopedAdmin, SuperuserOnlyAdmin
+
 from .models import ConsentText, Erasure, RetentionRule
 
 
 @admin.register(ConsentText)
-class ConsentTextAdmin(admin.ModelAdmin):
+class ConsentTextAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    programme_path = "programme"
     list_display = ["programme", "purpose", "language", "version", "published_on"]
     list_filter = ["programme", "purpose", "language"]
 
@@ -16,12 +19,13 @@ class ConsentTextAdmin(admin.ModelAdmin):
 
 
 @admin.register(RetentionRule)
-class RetentionRuleAdmin(admin.ModelAdmin):
+class RetentionRuleAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    programme_path = "programme"
     list_display = ["programme", "years_after_closing", "active"]
 
 
 @admin.register(Erasure)
-class ErasureAdmin(admin.ModelAdmin):
+class ErasureAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     list_display = ["pseudonym", "trigger", "at", "by"]
     readonly_fields = ["participant", "pseudonym", "trigger", "reason", "by", "at", "summary"]
 
