@@ -131,9 +131,11 @@ def test_participant_pays_an_instalment_by_card_and_the_manager_sees_a_reconcile
     page.get_by_role("button", name="Complete authentication").click()
     expect(page.locator("#pay-result")).to_contain_text("Your payment went through")
 
-    # localstripe's own webhook arrives signed with our secret, in its old API version: stored, refused.
+    # localstripe's own webhook arrives signed with our secret, in its old API version: stored, refused. (The event
+    # is stored in one transaction and answered in the next: wait for the answer, not only for the row.)
+    succeeded = StripeEvent.objects.filter(type="payment_intent.succeeded", processed_at__isnull=False)
     deadline = time.monotonic() + 10
-    while not StripeEvent.objects.filter(type="payment_intent.succeeded").exists() and time.monotonic() < deadline:
+    while not succeeded.exists() and time.monotonic() < deadline:
         time.sleep(0.2)
     from_localstripe = StripeEvent.objects.get(type="payment_intent.succeeded")
     assert from_localstripe.result == "rejected: api version 2017-08-15"
