@@ -300,6 +300,33 @@ def test_an_adviser_writes_a_note_with_the_keyboard_alone(page: Page, demo_serve
     assert problems == [], "\n".join(problems)
 
 
+def test_an_adviser_moves_between_the_case_tabs_with_the_keyboard_alone(page: Page, demo_server, axe):
+    """The case's tabs are links in a labelled navigation: reached with Tab, each showing its focus, opened with
+    Enter; the tab opened is marked as the current page and passes axe."""
+    base = demo_server
+    log_in(page, base, "adviser.stockholm@example.com")
+    page.goto(f"{base}/cases/")
+    case_url = base + page.locator("table.cases tbody a[href^='/cases/']").first.get_attribute("href")
+    page.goto(case_url)
+    tabs = page.get_by_role("navigation", name="Parts of the case")
+    tabs.get_by_role("link").first.focus()  # the overview's tab
+    for label in ("Coaching", "Business plan", "Loan and follow-up", "Messages and documents"):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "(() => { const e = document.activeElement, s = getComputedStyle(e);"
+            " return [e.textContent.trim(), s.outlineStyle, s.outlineWidth]; })()"
+        )
+        assert focused[0].startswith(label), focused
+        assert focused[1] == "solid" and focused[2] != "0px", focused
+    page.keyboard.press("Enter")  # on "Messages and documents"
+    page.wait_for_url("**/?tab=pages")
+    current = tabs.locator("a[aria-current='page']")
+    expect(current).to_have_text("Messages and documents")
+    expect(page.locator("main")).to_contain_text("Messages with the participant")
+    problems = violations(axe, page)
+    assert problems == [], "\n".join(problems)
+
+
 def test_keyboard_focus_is_visible(page: Page, demo_server):
     base = demo_server
     page.goto(f"{base}/accounts/login/")
