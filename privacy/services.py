@@ -40,15 +40,7 @@ def consent_record(*, participant: Participant, text: ConsentText, by, at=None) 
     now = at or timezone.now()
     with transaction.atomic():
         Participant.objects.select_for_update().get(pk=participant.pk)
-        current = ConsentRecord.objects.filter(participant=participant, purpose=text.purpose, withdrawn_at=None).first()
-        if current is not None and current.text_id == text.pk:
-            return current
-        if current is not None:
-            current.withdrawn_at, current.withdrawn_by = now, by
-            current.save(update_fields=["withdrawn_at", "withdrawn_by"])
-        record = ConsentRecord.objects.create(
-            participant=participant, purpose=text.purpose, text=text, given_at=now, recorded_by=by
-        )
+        record = _put_in_force(participant, text, by=by, at=now)
         if text.purpose == Purpose.PROGRAMME:
             # The participant's own fields stay the summary the rest of Neem reads.
             participant.consent_given_at = now
@@ -71,14 +63,21 @@ def consent_from_sign_up(
         version=version[:20],
         defaults={"text": wording},
     )
-    now = at or timezone.now()
-    current = ConsentRecord.objects.filter(participant=participant, purpose=Purpose.SIGN_UP, withdrawn_at=None).first()
+    return _put_in_force(participant, text, by=None, at=at or timezone.now())
+
+
+def _put_in_force(participant: Participant, text: ConsentText, *, by, at) -> ConsentRecord:
+    """Her consent to `text` in force from `at`: the record in force for its purpose if it is of this text, else a
+    new one, the other withdrawn first (one in force per purpose). Inside the caller's transaction."""
+    current = ConsentRecord.objects.filter(participant=participant, purpose=text.purpose, withdrawn_at=None).first()
     if current is not None and current.text_id == text.pk:
         return current
     if current is not None:
-        current.withdrawn_at = now
-        current.save(update_fields=["withdrawn_at"])
-    return ConsentRecord.objects.create(participant=participant, purpose=Purpose.SIGN_UP, text=text, given_at=now)
+        current.withdrawn_at, current.withdrawn_by = at, by
+        current.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    return ConsentRecord.objects.create(
+        participant=participant, purpose=text.purpose, text=text, given_at=at, recorded_by=by
+    )
 
 
 def consent_withdraw(*, record: ConsentRecord, by, at=None) -> ConsentRecord:
